@@ -1,0 +1,72 @@
+"""The exceptions webfetch-kit raises for programmer errors (bad configuration or arguments).
+
+Tool-level failures (a URL that is refused, a page that cannot be fetched) are never exceptions: they
+become outcomes carrying one of the documented ``web_fetch_tool_result_error`` codes.
+
+The hierarchy::
+
+    WebfetchError                 root: catch this to catch everything the kit raises on purpose
+    ├── ConfigError               a setting or argument is wrong; the message says how to fix it
+    │   ├── PolicyError           domain lists / fetch policy options are invalid
+    │   │   └── ToolVersionError  an option the chosen tool version does not have
+    │   └── BackendError          the requested backend cannot be used (e.g. no API key)
+    ├── ContentError              a fetched body cannot become a document (carries the tool error code)
+    ├── TokenizerError            the packaged offline encoding cannot be loaded
+    ├── PricingError              no price for a model or date (lists the known models)
+    └── CorpusError               the local corpus is missing or malformed
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BackendError",
+    "ConfigError",
+    "ContentError",
+    "CorpusError",
+    "PolicyError",
+    "PricingError",
+    "TokenizerError",
+    "ToolVersionError",
+    "WebfetchError",
+]
+
+
+class WebfetchError(Exception):
+    """Root of every exception webfetch-kit raises on purpose."""
+
+
+class ConfigError(WebfetchError, ValueError):
+    """A setting or argument is wrong; the message says how to fix it."""
+
+
+class PolicyError(ConfigError):
+    """The fetch policy (domain lists, limits) is invalid."""
+
+
+class ToolVersionError(PolicyError):
+    """The requested tool version does not support an option that was set."""
+
+
+class BackendError(ConfigError):
+    """The requested backend (offline emulator or real API) cannot be used."""
+
+
+class ContentError(WebfetchError):
+    """A fetched body cannot become a document; ``error_code`` is the tool error code to report."""
+
+    def __init__(self, error_code: str, detail: str) -> None:
+        super().__init__(f"{error_code}: {detail}")
+        self.error_code = error_code
+        self.detail = detail
+
+
+class TokenizerError(WebfetchError):
+    """The packaged offline tokenizer encoding cannot be loaded."""
+
+
+class PricingError(WebfetchError, LookupError):
+    """No price is known for the requested model or date."""
+
+
+class CorpusError(WebfetchError):
+    """The local corpus is missing or malformed."""
