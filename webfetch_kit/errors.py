@@ -11,6 +11,8 @@ The hierarchy::
     │   │   └── ToolVersionError  an option the chosen tool version does not have
     │   └── BackendError          the requested backend cannot be used (e.g. no API key)
     ├── ContentError              a fetched body cannot become a document (carries the tool error code)
+    ├── GuardRefusal              the SSRF guard refused a URL (carries a netguard.Refusal)
+    ├── SearchError               a search input is unusable (carries the web search error code)
     ├── TokenizerError            the packaged offline encoding cannot be loaded
     ├── PricingError              no price for a model or date (lists the known models)
     └── CorpusError               the local corpus is missing or malformed
@@ -18,13 +20,20 @@ The hierarchy::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .netguard import Refusal
+
 __all__ = [
     "BackendError",
     "ConfigError",
     "ContentError",
     "CorpusError",
+    "GuardRefusal",
     "PolicyError",
     "PricingError",
+    "SearchError",
     "TokenizerError",
     "ToolVersionError",
     "WebfetchError",
@@ -53,6 +62,23 @@ class BackendError(ConfigError):
 
 class ContentError(WebfetchError):
     """A fetched body cannot become a document; ``error_code`` is the tool error code to report."""
+
+    def __init__(self, error_code: str, detail: str) -> None:
+        super().__init__(f"{error_code}: {detail}")
+        self.error_code = error_code
+        self.detail = detail
+
+
+class GuardRefusal(WebfetchError):
+    """A guard step refused a URL; ``refusal`` holds the error code and detail to report."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(f"{refusal.error_code}: {refusal.detail}")
+        self.refusal = refusal
+
+
+class SearchError(WebfetchError, ValueError):
+    """A search input is unusable; ``error_code`` is the web search tool error code it maps to."""
 
     def __init__(self, error_code: str, detail: str) -> None:
         super().__init__(f"{error_code}: {detail}")
