@@ -605,7 +605,7 @@ def test_redirect_hop_is_judged_like_a_first_url() -> None:
 def test_urls_the_guard_cannot_judge_are_invalid_input(url: str, detail: str) -> None:
     resolver = FakeResolver()
     outcome = refused(vet(NetGuard(resolver=resolver), url))
-    assert (outcome.error_code, outcome.kind, outcome.detail) == ("invalid_input", "invalid_url", detail)
+    assert (outcome.error_code, outcome.kind, outcome.detail) == ("invalid_tool_input", "invalid_url", detail)
     assert resolver.calls == []
 
 

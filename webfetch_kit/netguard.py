@@ -17,7 +17,7 @@ fetcher asks :meth:`NetGuard.vet` where the URL would really connect. The guard:
 
 Error codes. A refusal carries one of the web fetch tool's documented error codes:
 
-- ``invalid_input`` ("Invalid URL format") for URLs the guard cannot judge at all;
+- ``invalid_tool_input`` ("Invalid URL format") for URLs the guard cannot judge at all;
 - ``url_not_accessible`` ("Failed to fetch content") for everything about *where* the fetch would go:
   non-public addresses, ports, downgrades, numeric-looking hosts, DNS failures and DNS timeouts.
 
@@ -728,7 +728,7 @@ class NetGuard:
 
         Returns:
             A :class:`PinnedTarget` to build the request from, or a :class:`Refusal` whose error code is
-            ``invalid_input`` or ``url_not_accessible`` (see the module docstring).
+            ``invalid_tool_input`` or ``url_not_accessible`` (see the module docstring).
         """
         try:
             return self._vet(url, deadline, previous)
@@ -738,17 +738,21 @@ class NetGuard:
     def _vet(self, url: httpx.URL, deadline: float, previous: httpx.URL | None) -> PinnedTarget:
         scheme = url.scheme
         if scheme not in _SCHEME_PORTS:
-            raise _refuse("invalid_input", f"scheme {scheme!r} is not http or https", "invalid_url")
+            raise _refuse("invalid_tool_input", f"scheme {scheme!r} is not http or https", "invalid_url")
         if url.userinfo:
-            raise _refuse("invalid_input", "URLs with a user name or password are not fetched", "invalid_url")
+            raise _refuse(
+                "invalid_tool_input", "URLs with a user name or password are not fetched", "invalid_url"
+            )
         raw = url.raw_host.decode("ascii", "replace").lower()
         if not raw or not set(raw) <= _HOST_CHARS:
             raise _refuse(
-                "invalid_input", f"host {raw!r} is empty or has characters hosts cannot have", "invalid_url"
+                "invalid_tool_input",
+                f"host {raw!r} is empty or has characters hosts cannot have",
+                "invalid_url",
             )
         host = _url_host(url)
         if not host or ".." in host or host.startswith("."):
-            raise _refuse("invalid_input", f"host {raw!r} has an empty label", "invalid_url")
+            raise _refuse("invalid_tool_input", f"host {raw!r} has an empty label", "invalid_url")
         if previous is not None and previous.scheme == "https" and scheme == "http":
             raise _refuse(
                 "url_not_accessible", f"redirect from {previous} downgrades https to http: {url}", "downgrade"
