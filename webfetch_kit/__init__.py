@@ -81,6 +81,8 @@ _LAZY: dict[str, str] = {
     "EmulatorServer": "emulator",
     "ManualClock": "clock",
     "Workbench": "workbench",
+    "DomainFilterEditor": "widgets",
+    "CitationViewer": "widgets",
 }
 _LAZY_MODULES = (
     "tokens",
@@ -201,6 +203,8 @@ if TYPE_CHECKING:
     from .urls import canonical_url as canonical_url
     from .urls import parse_fetch_url as parse_fetch_url
     from .usecount import UseCounter as UseCounter
+    from .widgets import CitationViewer as CitationViewer
+    from .widgets import DomainFilterEditor as DomainFilterEditor
     from .workbench import Workbench as Workbench
 
 __all__ = [
