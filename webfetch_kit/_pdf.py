@@ -27,11 +27,17 @@ Errors (never a pypdf traceback):
 from __future__ import annotations
 
 import io
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .errors import ContentError
+
+# pypdf reports repairs ("EOF marker not found") as warnings; without a handler anywhere, logging's
+# last-resort handler prints them to stderr in the middle of a lesson. A NullHandler stops only that:
+# logging the user configures still receives them.
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
