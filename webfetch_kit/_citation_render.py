@@ -382,7 +382,11 @@ def _answer(
                 f'<sup class="wfk-marker{bad}" id="{prefix}-a{number}"><a href="#{target}" '
                 f'title="{_e(f"[{number}] {result.status}: {result.detail}")}">{flag}[{number}]</a></sup>'
             )
-        paragraph.append(f'<span class="wfk-claim">{text}</span>{"".join(markers)}')
+        # Markers sit right after the claim's last visible character; its trailing whitespace (the
+        # stand-in ends quoted blocks with a newline) follows them, so [n] stays on the claim's line.
+        raw = block.get("text", "")
+        body, tail = raw.rstrip(), raw[len(raw.rstrip()) :]
+        paragraph.append(f'<span class="wfk-claim">{_e(body)}</span>{"".join(markers)}{_e(tail)}')
     if paragraph:
         parts.append(f"<p>{''.join(paragraph)}</p>")
     return f'<section class="wfk-answer"><h3>Answer</h3>{"".join(parts)}</section>'
