@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAB_PORT ?= 8888
 LAB_ARGS ?=
+# JupyterLab refuses to run as root (CI and containers do) unless told so.
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test lint typecheck unit notebooks browser browser-deps bench clean
 
@@ -17,7 +19,7 @@ $(STAMP): pyproject.toml
 
 lab: $(STAMP)
 	@echo "Starting JupyterLab on notebooks/ (no browser); open the http://127.0.0.1:$(LAB_PORT)/lab?token=... URL printed below."
-	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --ServerApp.root_dir=notebooks --port=$(LAB_PORT) $(LAB_ARGS)
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --ServerApp.root_dir=notebooks --port=$(LAB_PORT) $(ROOT_ARGS) $(LAB_ARGS)
 
 test: lint typecheck unit notebooks browser
 
