@@ -34,7 +34,7 @@ unit: $(STAMP)
 	$(BIN)/pytest -n 2 tests --ignore=tests/browser
 
 notebooks: $(STAMP)
-	$(BIN)/pytest -n 2 -p no:randomly --nbval-lax --nbval-current-env \
+	$(BIN)/pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg notebooks
 
 # Browser tests drive JupyterLab in Debian's chromium (installed with apt when missing; never downloaded).
