@@ -64,7 +64,8 @@ _PER_USE = "USD/use"
 DEFAULT_SIZES: tuple[int, ...] = (1_000, 10_000, 100_000, 500_000, 1_000_000)
 """Content sizes in bytes for :func:`estimate_table` (1 KB = 1,000 bytes, as in the tool page's examples)."""
 
-DEFAULT_ESTIMATE_MODELS: tuple[str, ...] = ("claude-haiku-4-5", "claude-sonnet-4-5", "claude-opus-4-1")
+# Current models (the SDK marks claude-sonnet-4-5 deprecated, end of life 2026-11-30).
+DEFAULT_ESTIMATE_MODELS: tuple[str, ...] = ("claude-haiku-4-5", "claude-sonnet-4-6", "claude-opus-4-6")
 
 # Secondary source (reference notes): a measurement on Haiku 4.5 found about 2,100 tokens per PDF page
 # (text plus the page image) against about 500 for the same page as plain text.
