@@ -4,7 +4,7 @@
 
     webfetch-kit serve-corpus [--port N]        the local corpus over loopback HTTP (virtual hosts)
     webfetch-kit serve [--port N]               corpus + the offline Messages API emulator
-    webfetch-kit fetch URL [--allowed-domains D ...] [--blocked-domains D ...]
+    webfetch-kit fetch URL [--allowed-domains D1,D2] [--blocked-domains D1,D2]
                            [--max-content-tokens N] [--offline] [--json]
     webfetch-kit estimate [--model M ...] [--max-content-tokens N]
 """
@@ -17,6 +17,10 @@ import sys
 from collections.abc import Sequence
 
 __all__ = ["main"]
+
+
+def _domains(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",")]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -36,8 +40,20 @@ def _parser() -> argparse.ArgumentParser:
 
     fetch = sub.add_parser("fetch", help="fetch one URL the way the web fetch tool does")
     fetch.add_argument("url")
-    fetch.add_argument("--allowed-domains", nargs="+", metavar="DOMAIN")
-    fetch.add_argument("--blocked-domains", nargs="+", metavar="DOMAIN")
+    fetch.add_argument(
+        "--allowed-domains",
+        type=_domains,
+        action="extend",
+        metavar="D1,D2",
+        help="comma-separated; repeatable",
+    )
+    fetch.add_argument(
+        "--blocked-domains",
+        type=_domains,
+        action="extend",
+        metavar="D1,D2",
+        help="comma-separated; repeatable",
+    )
     fetch.add_argument("--max-content-tokens", type=int)
     fetch.add_argument("--citations", action="store_true", help="enable citations in the document block")
     fetch.add_argument(

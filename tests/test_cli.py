@@ -1,0 +1,69 @@
+"""The webfetch-kit command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from anthropic.types import WebFetchToolResultBlock
+
+from webfetch_kit.blocks import parse_content_block
+from webfetch_kit.cli import main
+
+
+def test_fetch_offline_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fetch", "--offline", "https://docs.example.com/guide/caching"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("https://docs.example.com/guide/caching: text/plain")
+    assert "(approx.)" in out and "title:" in out
+
+
+def test_fetch_json_prints_the_sdk_block(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "fetch",
+            "--offline",
+            "--json",
+            "--max-content-tokens",
+            "50",
+            "https://docs.example.com/guide/web-fetch",
+        ]
+    )
+    assert code == 0
+    block = parse_content_block(json.loads(capsys.readouterr().out))
+    assert isinstance(block, WebFetchToolResultBlock)
+    assert block.content.type == "web_fetch_result"
+
+
+def test_fetch_refused_by_policy_exits_1_with_the_code(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "fetch",
+            "--offline",
+            "--allowed-domains",
+            "docs.example.com",
+            "https://blog.example.org/posts/homographs",
+        ]
+    )
+    assert code == 1
+    assert "url_not_allowed" in capsys.readouterr().out
+
+
+def test_bad_policy_is_a_readable_error_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["fetch", "--offline", "--allowed-domains", "https://docs.example.com", "https://docs.example.com/"]
+    )
+    assert code == 2
+    assert "use docs.example.com" in capsys.readouterr().err
+
+
+def test_estimate_prints_a_labelled_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["estimate", "--model", "claude-haiku-4-5"]) == 0
+    out = capsys.readouterr().out
+    assert "100 KB" in out and "usd_claude-haiku-4-5" in out
+    assert "approximate Claude's tokenizer" in out
+
+
+def test_estimate_unknown_model_lists_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["estimate", "--model", "claude-imaginary-9"]) == 2
+    assert "claude-sonnet-4-6" in capsys.readouterr().err
