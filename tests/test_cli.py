@@ -67,3 +67,52 @@ def test_estimate_prints_a_labelled_table(capsys: pytest.CaptureFixture[str]) ->
 def test_estimate_unknown_model_lists_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["estimate", "--model", "claude-imaginary-9"]) == 2
     assert "claude-sonnet-4-6" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(60)
+def test_serve_runs_the_emulator_for_any_http_client() -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webfetch_kit.cli", "serve"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"},
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith(
+            "emulator (Messages API, extractive stand-in model — not Claude): http://127.0.0.1:"
+        )
+        base = first.rsplit(" ", 1)[-1].strip()
+        response = httpx.post(
+            f"{base}/v1/messages",
+            headers={"anthropic-version": "2023-06-01", "anthropic-beta": "web-fetch-2025-09-10"},
+            json={
+                "model": "claude-sonnet-4-6",
+                "max_tokens": 512,
+                "messages": [{"role": "user", "content": "Summarise https://docs.example.com/guide/caching"}],
+                "tools": [{"type": "web_fetch_20250910", "name": "web_fetch"}],
+            },
+            timeout=30,
+        )
+        assert response.status_code == 200
+        body = response.json()
+        assert [b["type"] for b in body["content"]][:3] == [
+            "text",
+            "server_tool_use",
+            "web_fetch_tool_result",
+        ]
+        assert body["content"][2]["content"]["type"] == "web_fetch_result"
+        assert (
+            httpx.post(f"{base}/v1/nothing", json={}, timeout=5).json()["error"]["type"] == "not_found_error"
+        )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
