@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .citations import SourceDocument, VerificationResult
 
-__all__ = ["render_report"]
+__all__ = ["STYLE", "document_section", "mismatch_diff", "quoted_section", "render_report"]
 
-_STYLE = """
+STYLE = """
 .wfk-citations{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.5;color:#1f2328;
  max-width:60rem}
 .wfk-citations h3{font-size:1.05rem;margin:1rem 0 .4rem;border-bottom:1px solid #d0d7de}
@@ -204,7 +204,7 @@ def _offsets(parts: Sequence[str], sep: str) -> list[int]:
     return starts
 
 
-def _document_section(
+def document_section(
     document: SourceDocument,
     results: Sequence[VerificationResult],
     *,
@@ -265,7 +265,7 @@ def _document_section(
     )
 
 
-def _quoted_section(
+def quoted_section(
     key: str, title: str | None, url: str | None, results: Sequence[VerificationResult], prefix: str
 ) -> str:
     """A source without text here (a web search result): its cited passages, marked."""
@@ -305,16 +305,7 @@ def _reference_list(results: Sequence[VerificationResult], prefix: str) -> str:
             or row.url
             or (f"document {row.document_index}" if row.document_index is not None else "")
         )
-        diff = ""
-        if result.status != "ok":
-            expected = (
-                f"<div>source: <q>{_e(_short(result.expected))}</q></div>"
-                if result.expected is not None
-                else "<div>source: <em>none</em></div>"
-            )
-            diff = (
-                f'<div class="wfk-diff"><div>cited: <q>{_e(_short(result.actual))}</q></div>{expected}</div>'
-            )
+        diff = mismatch_diff(result)
         items.append(
             f'<li id="{prefix}-r{row.number}" class="wfk-{result.status}">'
             f'<a href="#{prefix}-a{row.number}">[{row.number}]</a> '
@@ -392,6 +383,19 @@ def _answer(
     return f'<section class="wfk-answer"><h3>Answer</h3>{"".join(parts)}</section>'
 
 
+def mismatch_diff(result: VerificationResult) -> str:
+    """The cited text beside the source text for a citation that did not verify ("" when it did)."""
+    if result.status == "ok":
+        return ""
+    expected = (
+        f"<q>{_e(_short(result.expected))}</q>" if result.expected is not None else "<em>no source text</em>"
+    )
+    return (
+        f'<div class="wfk-diff"><div>cited: <q>{_e(_short(result.actual))}</q></div>'
+        f'<div class="wfk-expected">source: {expected}</div></div>'
+    )
+
+
 def render_report(
     response: Sequence[dict[str, Any]],
     documents: Sequence[SourceDocument],
@@ -415,13 +419,13 @@ def render_report(
     for index in sorted(by_document):
         cited = by_document[index]
         sections.append(
-            _document_section(
+            document_section(
                 documents[index], cited, prefix=prefix, context_chars=context_chars, show_full=show_full
             )
         )
         anchored.update(r.citation.number for r in cited)
     for k, ((url, title), cited) in enumerate(quoted.items()):
-        sections.append(_quoted_section(f"q{k}", title, url, cited, prefix))
+        sections.append(quoted_section(f"q{k}", title, url, cited, prefix))
         anchored.update(r.citation.number for r in cited)
     sources = (
         f'<section class="wfk-sources"><h3>Sources</h3>{"".join(sections)}</section>' if sections else ""
@@ -431,7 +435,7 @@ def render_report(
         counts[result.status] = counts.get(result.status, 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no citations"
     return (
-        f'<div class="wfk-citations" id="{prefix}"><style>{_STYLE}</style>'
+        f'<div class="wfk-citations" id="{prefix}"><style>{STYLE}</style>'
         f'<div class="wfk-meta">{len(results)} citation{"" if len(results) == 1 else "s"}: '
         f"{_e(summary)}</div>"
         f"{_answer(response, results, documents, anchored, prefix)}{sources}"

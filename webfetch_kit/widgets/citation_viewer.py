@@ -28,7 +28,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .._citation_render import _STYLE, _document_section, _quoted_section
+from .._citation_render import STYLE, document_section, mismatch_diff, quoted_section
 from ..citations import CitationRow, VerificationResult, verify
 
 __all__ = ["STATUS_LABELS", "CitationViewer"]
@@ -158,20 +158,10 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
     def _status_html(self, result: VerificationResult) -> str:
         row = result.citation
         label = STATUS_LABELS.get(result.status, result.status)
-        diff = ""
-        if result.status != "ok":
-            expected = (
-                f"<q>{_e(_short(result.expected))}</q>"
-                if result.expected is not None
-                else "<em>no source text</em>"
-            )
-            diff = (
-                f'<div class="wfk-diff"><div>cited: <q>{_e(result.actual)}</q></div>'
-                f'<div class="wfk-expected">source: {expected}</div></div>'
-            )
+        diff = mismatch_diff(result)
         location = _location(row)
         return (
-            f'<div class="wfk-citations"><style>{_STYLE}</style>'
+            f'<div class="wfk-citations"><style>{STYLE}</style>'
             f'<div class="wfk-status wfk-{_e(result.status)}" data-status="{_e(result.status)}" '
             f'data-number="{row.number}">'
             f'<span class="wfk-badge">{_e(label)}</span> <b>[{row.number}]</b> <code>{_e(row.type)}</code>'
@@ -185,11 +175,11 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
         row = result.citation
         document = result.document
         if document is not None and result.status != "unverifiable":
-            section = _document_section(
+            section = document_section(
                 document, [result], prefix=self._prefix, context_chars=self._context_chars, show_full=False
             )
         elif row.type in _QUOTED_TYPES:
-            section = _quoted_section("q", row.document_title, row.url, [result], self._prefix)
+            section = quoted_section("q", row.document_title, row.url, [result], self._prefix)
         else:
             section = (
                 '<div class="wfk-no-source">No source text to show: '
@@ -198,6 +188,6 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
         # The renderer escapes all text (quotes included), so this class string only occurs in its tags.
         section = section.replace('class="wfk-mark', 'class="wfk-hl wfk-mark')
         return (
-            f'<div class="wfk-citations" style="max-height:28rem;overflow:auto"><style>{_STYLE}</style>'
+            f'<div class="wfk-citations" style="max-height:28rem;overflow:auto"><style>{STYLE}</style>'
             f"{section}</div>"
         )
