@@ -513,3 +513,24 @@ def test_serve_with_another_root(tmp_path: Path) -> None:
         assert resp.headers["content-type"] == "text/html; charset=utf-8"
         assert c.get("https://docs.example.com/data.csv").headers["content-type"] == "text/csv; charset=utf-8"
         assert c.get("https://blog.example.org/").status_code == 404
+
+
+@pytest.mark.parametrize("error", [ConnectionResetError, BrokenPipeError, ConnectionAbortedError])
+def test_a_client_hanging_up_prints_no_traceback(
+    corpus_site: CorpusSite, capfd: pytest.CaptureFixture[str], error: type[OSError]
+) -> None:
+    try:
+        raise error("peer went away")
+    except OSError:
+        corpus_site._server.handle_error(None, ("127.0.0.1", 1))
+    assert capfd.readouterr().err == ""
+
+
+def test_a_real_server_error_is_still_reported(
+    corpus_site: CorpusSite, capfd: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        raise ValueError("a bug in a route")
+    except ValueError:
+        corpus_site._server.handle_error(None, ("127.0.0.1", 1))
+    assert "a bug in a route" in capfd.readouterr().err

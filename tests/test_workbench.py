@@ -204,3 +204,12 @@ def test_workbench_fetcher_is_opened_for_the_corpus_only(wb: Workbench) -> None:
     assert wb.fetcher.fetch(wb.url("docs.example.com/guide/citations")).ok
     refused = wb.fetcher.fetch("http://127.0.0.1:9/")
     assert refused.error_code == "url_not_accessible"
+
+
+def test_the_stand_in_quotes_on_the_question_not_on_the_url_words(wb: Workbench) -> None:
+    url = wb.url("docs.example.com/guide/web-fetch")
+    message = ask(wb, f"Read {url} and tell me what max_content_tokens limits.", [FETCH])
+    quoted = [b.text for b in message.content if b.type == "text" and b.citations]
+    assert quoted
+    assert all("max_content_tokens" in text for text in quoted)
+    assert not any("docs.example.com/guide/web-fetch" in text for text in quoted)

@@ -68,7 +68,7 @@ class BoundedDecoder:
             self._deflate_raw_retry = False
             out += piece
             if self._size + len(out) > self._max_output:
-                raise DecodedTooLarge(f"decoded body exceeds {self._max_output} bytes")
+                raise DecodedTooLarge(f"decoded body exceeds {self._max_output:,} bytes")
             data = self._decompressor.unconsumed_tail
             if not piece and not data:
                 break
@@ -77,5 +77,5 @@ class BoundedDecoder:
     def _account(self, data: bytes) -> bytes:
         self._size += len(data)
         if self._size > self._max_output:
-            raise DecodedTooLarge(f"decoded body exceeds {self._max_output} bytes")
+            raise DecodedTooLarge(f"decoded body exceeds {self._max_output:,} bytes")
         return data
