@@ -45,3 +45,26 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("expected AttributeError")
+
+
+def test_design_contract_names_are_at_the_root() -> None:
+    # ../shared/DESIGN.md, "Top-level names (contract)".
+    contract = [
+        "FetchPolicy",
+        "Verdict",
+        "UrlLedger",
+        "Fetcher",
+        "FetchOutcome",
+        "extract_document",
+        "Document",
+        "count_tokens",
+        "truncate_to_tokens",
+        "cost_of",
+        "estimate_table",
+        "citations_of",
+        "render_html",
+        "workbench",
+    ]
+    missing = [name for name in contract if not hasattr(webfetch_kit, name)]
+    assert missing == []
+    assert callable(webfetch_kit.workbench.open)

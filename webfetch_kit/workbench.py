@@ -147,7 +147,8 @@ class Workbench:
         if self.offline:
             return (
                 "webfetch-kit: offline backend — local emulator (extractive stand-in model, not Claude) "
-                f"at {self.client.base_url}, corpus on 127.0.0.1:{self.corpus.port}"
+                f"at {self.client.base_url}, corpus on 127.0.0.1:{self.corpus.port}; "
+                "its token counts approximate Claude's (offline cl100k_base)"
             )
         return "webfetch-kit: anthropic backend — Anthropic's API with ANTHROPIC_API_KEY"
 
