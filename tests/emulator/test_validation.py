@@ -30,6 +30,10 @@ BAD: dict[str, tuple[dict[str, Any], str]] = {
         _with(tools=[{"type": "web_fetch_20990101", "name": "web_fetch"}]),
         "Input tag 'web_fetch_20990101'",
     ),
+    "tool type not a string": (
+        _with(tools=[{"type": [], "name": "web_fetch"}]),
+        "tools.0.type: Input should be a valid string",
+    ),
     "server tool misnamed": (
         _with(tools=[{"type": "web_fetch_20250910", "name": "fetch"}]),
         "tools.0.name: Input should be 'web_fetch'",

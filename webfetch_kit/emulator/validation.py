@@ -197,6 +197,8 @@ def _tools(raw: Any, *, beta: bool) -> list[dict[str, Any]]:
         if not isinstance(tool, dict):
             raise ApiError.invalid(f"{where}: Input should be a valid dictionary")
         tool_type = tool.get("type", "custom")
+        if not isinstance(tool_type, str):
+            raise ApiError.invalid(f"{where}.type: Input should be a valid string")
         if tool_type not in known:
             raise ApiError.invalid(
                 f"{where}: Input tag {tool_type!r} found using 'type' does not match any of the expected "
