@@ -45,6 +45,7 @@ from .fetchcache import CachedFetch, FetchCache
 from .netguard import NetGuard, PinnedTarget, Refusal, Resolver, make_client_kwargs, system_resolver
 from .policy import FetchPolicy, UseCounter
 from .tokens import count_tokens, truncate_to_tokens
+from .urls import UrlProblem, parse_fetch_url
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchToolResultBlockParam
@@ -307,7 +308,7 @@ class Fetcher:
         verdict = self.policy.check(url)
         if not verdict.allowed:
             raise _Failure(verdict.error_code or "url_not_allowed", verdict.reason)
-        canonical = verdict_canonical(url)
+        canonical = _canonical(url)
         if self.ledger is not None and not self.ledger.permits(canonical):
             raise _Failure(
                 "url_not_in_prior_context",
@@ -460,11 +461,10 @@ class Fetcher:
         )
 
 
-def verdict_canonical(url: str) -> str:
-    from .urls import UrlProblem, parse_fetch_url
-
+def _canonical(url: str) -> str:
+    # Called only after the policy accepted ``url``, which means it parsed; the check is belt and braces.
     parsed = parse_fetch_url(url)
-    if isinstance(parsed, UrlProblem):  # the policy check passed, so this cannot happen
+    if isinstance(parsed, UrlProblem):
         raise _Failure(parsed.error_code, parsed.reason)
     return parsed.canonical
 
