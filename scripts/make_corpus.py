@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus_articles as articles
 import corpus_text as text
+import corpus_webfetch_guide as guide
 import make_corpus_pdfs
 
 ROOT = Path(__file__).resolve().parent.parent / "data" / "corpus"
@@ -213,6 +214,41 @@ def web_fetch_reference() -> str:
     toc.append("Release history")
     releases = "\n".join(f"- {day}: {note}" for day, note in text.RELEASES)
     parts.append(render(f"## Release history\n\n{releases}"))
+    # The appendix: distinct worked examples, troubleshooting, recipes and design notes (no templates).
+    toc.append("Worked examples")
+    examples = "\n\n".join(f"### {title}\n\n{markup.strip()}" for title, markup in guide.WORKED_EXAMPLES)
+    parts.append(render(f"## Worked examples\n\n{guide.WORKED_EXAMPLES_INTRO.strip()}\n\n{examples}"))
+    toc.append("A complete conversation")
+    parts.append(render(f"## A complete conversation\n\n{guide.WALKTHROUGH.strip()}"))
+    toc.append("Troubleshooting")
+    problems = "\n\n".join(
+        f"### {problem}\n\nSymptom: {symptom}\n\nCause: {cause}\n\nFix: {fix}"
+        for problem, symptom, cause, fix in guide.TROUBLESHOOTING
+    )
+    parts.append(render(f"## Troubleshooting\n\n{guide.TROUBLESHOOTING_INTRO.strip()}\n\n{problems}"))
+    toc.append("Recipes")
+    recipes = "\n\n".join(f"### {title}\n\n{markup.strip()}" for title, markup in guide.RECIPES)
+    parts.append(render(f"## Recipes\n\n{guide.RECIPES_INTRO.strip()}\n\n{recipes}"))
+    toc.append("Testing with the offline corpus")
+    rows = "\n".join(f"| {url} | {what} | {outcome} |" for url, what, outcome in guide.CORPUS_SCENARIOS)
+    parts.append(
+        render(
+            f"## Testing with the offline corpus\n\n{guide.CORPUS_SCENARIOS_INTRO.strip()}\n\n"
+            f"| address | what it does | result |\n{rows}"
+        )
+    )
+    toc.append("Settings by use case")
+    rows = "\n".join(f"| {' | '.join(row)} |" for row in guide.SETTINGS_BY_USE_CASE)
+    parts.append(
+        render(
+            f"## Settings by use case\n\n{guide.SETTINGS_BY_USE_CASE_INTRO.strip()}\n\n"
+            f"| application | max_uses | domain list | max_content_tokens | citations |\n{rows}"
+        )
+    )
+    toc.append("Production checklist")
+    parts.append(render(f"## Production checklist\n\n{guide.PRODUCTION_CHECKLIST.strip()}"))
+    toc.append("Design notes")
+    parts.append(render(f"## Design notes\n\n{guide.DESIGN_NOTES.strip()}"))
     return docs_page(
         "Web fetch tool",
         "\n".join(parts),
@@ -224,33 +260,6 @@ def web_fetch_reference() -> str:
 def build_docs() -> None:
     host = "docs.example.com"
     page = web_fetch_reference()
-    # Pad the reference to ~100 KB with worked examples: one realistic request per guide section.
-    examples: list[str] = []
-    n = 0
-    while len(page.encode()) + sum(len(e) for e in examples) < 100_000:
-        heading, markup = text.WEB_FETCH_SECTIONS[n % len(text.WEB_FETCH_SECTIONS)]
-        first = " ".join(markup.strip().split("\n\n")[0].split())
-        url = f"https://docs.example.com/guide/web-fetch#{heading.lower().replace(' ', '-')}"
-        req = json.dumps(
-            {
-                "model": "claude-sonnet-4-5",
-                "max_tokens": 1024,
-                "messages": [{"role": "user", "content": f"Summarise the section '{heading}' of {url}"}],
-                "tools": [{"type": "web_fetch_20250910", "name": "web_fetch", "max_uses": 1 + n % 5}],
-            },
-            indent=2,
-        )
-        examples.append(
-            render(
-                f"### Example {n + 1}: {heading}\n\nA request asking about this section. "
-                f"The section begins: {first}\n\n```\n{req}\n```"
-            )
-        )
-        n += 1
-    page = page.replace(
-        "    </article>",
-        '<h2 id="worked-examples">Worked examples</h2>\n' + "\n".join(examples) + "\n    </article>",
-    )
     write(
         host,
         "guide/web-fetch.html",
