@@ -116,3 +116,30 @@ def test_serve_runs_the_emulator_for_any_http_client() -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
+
+
+@pytest.mark.timeout(60)
+def test_serve_corpus_answers_by_host_header() -> None:
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "webfetch_kit.cli", "serve-corpus"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("corpus server on http://127.0.0.1:")
+        base = first.split()[3].rstrip("/")
+        page = httpx.get(f"{base}/guide/web-fetch", headers={"Host": "docs.example.com"}, timeout=10)
+        assert page.status_code == 200 and "<h1" in page.text
+        assert (
+            httpx.get(f"{base}/guide/web-fetch", headers={"Host": "unknown.example"}, timeout=10).status_code
+            == 404
+        )
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
