@@ -406,3 +406,28 @@ def test_use_counter_refuses_bad_limit() -> None:
     with pytest.raises(PolicyError) as info:
         UseCounter(0)
     assert str(info.value) == "max_uses must be a positive whole number or None, got 0"
+
+
+def test_from_tool_definition_ignores_presentation_options() -> None:
+    tool = {
+        "type": "web_fetch_20260318",
+        "name": "web_fetch",
+        "allowed_domains": ["example.com"],
+        "max_uses": 3,
+        "cache_control": {"type": "ephemeral"},
+        "strict": True,
+        "response_inclusion": "full",
+    }
+    policy = FetchPolicy.from_tool_definition(tool)
+    assert policy.allowed_domains == ("example.com",)
+    assert policy.max_uses == 3
+    with pytest.raises(
+        PolicyError, match="FetchPolicy does not model cache_control, response_inclusion, strict"
+    ):
+        FetchPolicy.from_tool_param(tool)
+
+
+def test_from_tool_definition_still_refuses_options_the_version_lacks() -> None:
+    tool = {"type": "web_fetch_20250910", "name": "web_fetch", "response_inclusion": "full"}
+    with pytest.raises(ToolVersionError, match="web_fetch_20250910 has no response_inclusion option"):
+        FetchPolicy.from_tool_definition(tool)

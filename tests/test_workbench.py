@@ -213,3 +213,10 @@ def test_the_stand_in_quotes_on_the_question_not_on_the_url_words(wb: Workbench)
     assert quoted
     assert all("max_content_tokens" in text for text in quoted)
     assert not any("docs.example.com/guide/web-fetch" in text for text in quoted)
+
+
+def test_presentation_options_of_newer_versions_are_accepted(wb: Workbench) -> None:
+    tool = {**FETCH, "type": "web_fetch_20260318", "response_inclusion": "full", "strict": True}
+    message = ask(wb, f"Read {wb.url('docs.example.com/guide/caching')}", [tool])
+    (fetched,) = result_blocks(message, "web_fetch_tool_result")
+    assert fetched.content.type == "web_fetch_result"

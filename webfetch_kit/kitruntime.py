@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -24,15 +25,6 @@ from .provenance import UrlLedger
 from .search import SearchIndex
 
 __all__ = ["KitRuntime"]
-
-# Tool-definition keys that change how a tool is offered to the model, not how a fetch runs.
-_PRESENTATION_KEYS = ("cache_control", "allowed_callers", "defer_loading", "strict", "response_inclusion")
-
-
-def policy_from_tool(tool: Mapping[str, Any]) -> FetchPolicy:
-    """The fetch policy a ``web_fetch_*`` tool definition asks for (``max_uses`` left to the caller)."""
-    param = {k: v for k, v in tool.items() if k not in _PRESENTATION_KEYS and k != "max_uses"}
-    return FetchPolicy.from_tool_param(param)
 
 
 class KitRuntime:
@@ -94,7 +86,8 @@ class KitRuntime:
         tool_use_id: str,
     ) -> Mapping[str, Any]:
         """Fetch ``url`` as the tool definition says; the ledger sees the conversation so far."""
-        policy = policy_from_tool(tool)
+        # The emulator counts max_uses per request; the fetcher here must not count again.
+        policy = replace(FetchPolicy.from_tool_definition(tool), max_uses=None)
         ledger = UrlLedger(url_sources=policy.url_sources)
         ledger.observe(messages)
         outcome = self.fetcher_for(policy, ledger).fetch(url, use_cache=policy.use_cache is not False)

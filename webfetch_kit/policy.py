@@ -54,6 +54,7 @@ from .usecount import UseCounter
 __all__ = [
     "DEFAULT_FETCH_VERSION",
     "DEFAULT_SEARCH_VERSION",
+    "PRESENTATION_KEYS",
     "WEB_FETCH_VERSIONS",
     "WEB_SEARCH_VERSIONS",
     "DomainRule",
@@ -67,6 +68,12 @@ __all__ = [
     "parse_domain_entry",
     "web_search_param",
 ]
+
+# Tool-definition options that shape how a tool is offered to the model (prompt caching, tool search,
+# programmatic callers, strict schemas, result inclusion), not how a fetch runs.
+PRESENTATION_KEYS = frozenset(
+    {"cache_control", "allowed_callers", "defer_loading", "strict", "response_inclusion"}
+)
 
 WebFetchToolParam = (
     WebFetchTool20250910Param
@@ -481,6 +488,18 @@ class FetchPolicy:
                 + (f"use {with_it[0]} or later" if with_it else "remove it")
             )
         return cast(WebFetchToolParam, param)
+
+    @classmethod
+    def from_tool_definition(cls, tool: Mapping[str, Any]) -> FetchPolicy:
+        """The policy a request's ``web_fetch_*`` tool definition asks for.
+
+        Like :meth:`from_tool_param`, but options in :data:`PRESENTATION_KEYS` (``cache_control``,
+        ``strict``, ``response_inclusion``…) are accepted and ignored: they are valid in a request and
+        say nothing about how a fetch runs. Keys a version does not have are still refused.
+        """
+        version_keys = WEB_FETCH_VERSIONS.get(str(tool.get("type")), frozenset())
+        ignored = {k for k in tool if k in PRESENTATION_KEYS and k in version_keys}
+        return cls.from_tool_param({k: v for k, v in tool.items() if k not in ignored})
 
     @classmethod
     def from_tool_param(cls, param: Mapping[str, Any]) -> FetchPolicy:

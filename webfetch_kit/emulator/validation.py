@@ -168,14 +168,11 @@ def _system(raw: Any) -> list[dict[str, Any]]:
     return blocks
 
 
-_NOT_POLICY_KEYS = frozenset({"cache_control", "allowed_callers", "defer_loading", "strict"})
-
-
 def _check_domains(tool: Mapping[str, Any], where: str) -> None:
     """The kit's FetchPolicy checks: both lists, schemes, wildcards, version keys (its message kept)."""
     try:
         if str(tool.get("type", "")).startswith("web_fetch_"):
-            FetchPolicy.from_tool_param({k: v for k, v in tool.items() if k not in _NOT_POLICY_KEYS})
+            FetchPolicy.from_tool_definition(tool)
         elif str(tool.get("type", "")).startswith("web_search_"):
             FetchPolicy(
                 allowed_domains=tool.get("allowed_domains"), blocked_domains=tool.get("blocked_domains")
