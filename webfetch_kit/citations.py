@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -67,6 +66,8 @@ __all__ = [
     "citations_of",
     "documents_in",
     "normalize_whitespace",
+    "number_documents",
+    "read_document",
     "render_html",
     "verify",
 ]
@@ -101,6 +102,7 @@ class SourceDocument:
     origin: str
     blocks: tuple[str, ...] | None = None
     retrieved_at: str | None = None
+    citations_enabled: bool = False
 
 
 @dataclass(frozen=True)
@@ -229,13 +231,6 @@ def _request_messages(
 # The document-index rule
 
 
-@functools.lru_cache(maxsize=32)
-def _pdf_pages(data: bytes) -> tuple[str, ...]:
-    from .extract import pdf_page_texts
-
-    return pdf_page_texts(data)
-
-
 def _source_document(
     block: Mapping[str, Any], *, index: int, origin: str, url: str | None, retrieved_at: str | None
 ) -> SourceDocument:
@@ -250,7 +245,9 @@ def _source_document(
         text = str(source.get("data", ""))
     elif kind == "base64" and media_type == "application/pdf":
         try:
-            pages = _pdf_pages(base64.b64decode(str(source.get("data", "")), validate=True))
+            from .extract import pdf_page_texts
+
+            pages = pdf_page_texts(base64.b64decode(str(source.get("data", "")), validate=True))
         except (binascii.Error, ValueError, ContentError):
             pages = None
         text = "\n\n".join(pages) if pages is not None else None
@@ -269,6 +266,7 @@ def _source_document(
         media_type = media_type or "application/pdf"
     elif kind == "file":
         origin = f"{origin} (file {source.get('file_id')})"
+    citations = block.get("citations")
     return SourceDocument(
         index=index,
         title=title,
@@ -279,7 +277,13 @@ def _source_document(
         origin=origin,
         blocks=blocks,
         retrieved_at=retrieved_at,
+        citations_enabled=isinstance(citations, Mapping) and bool(citations.get("enabled")),
     )
+
+
+def read_document(block: Mapping[str, Any]) -> SourceDocument:
+    """The readable text (pages, blocks) of one ``document`` block, outside any numbering."""
+    return _source_document(_plain(block), index=0, origin="document", url=None, retrieved_at=None)
 
 
 def _documents_of_block(
@@ -317,11 +321,26 @@ def documents_in(message: Any, conversation: Iterable[Any] = ()) -> list[SourceD
         The documents in index order.
     """
     response = _response_blocks(message)
+    return number_documents(_request_messages(response, conversation), response)
+
+
+def number_documents(
+    request: Iterable[Iterable[Mapping[str, Any]]], response: Iterable[Mapping[str, Any]] = ()
+) -> list[SourceDocument]:
+    """The rule of :func:`documents_in` on content blocks already split into request and response.
+
+    Args:
+        request: the content blocks of each request message, in order.
+        response: this response's content blocks (so far).
+
+    Returns:
+        The documents in index order.
+    """
     located: list[tuple[dict[str, Any], str, Any, Any]] = []
-    for i, blocks in enumerate(_request_messages(response, conversation)):
-        for j, block in enumerate(blocks):
+    for i, blocks in enumerate(request):
+        for j, block in enumerate(_content_blocks(list(blocks))):
             located.extend(_documents_of_block(block, f"messages[{i}].content[{j}]"))
-    for j, block in enumerate(response):
+    for j, block in enumerate(_content_blocks(list(response))):
         located.extend(_documents_of_block(block, f"response.content[{j}]"))
     return [
         _source_document(block, index=n, origin=origin, url=url, retrieved_at=retrieved_at)

@@ -29,6 +29,7 @@ fallback, cap, timeout or type disagreement leaves one.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 
 from ._html import JS_ONLY_MAX_TEXT, MAX_HTML_CHARS, MAX_HTML_ELEMENTS, extract_html
@@ -181,8 +182,12 @@ def extract_document(
     )
 
 
+@functools.lru_cache(maxsize=32)
 def pdf_page_texts(data: bytes, *, max_pages: int = MAX_PDF_PAGES) -> tuple[str, ...]:
     """The text of each page of a PDF (the first ``max_pages`` pages), e.g. to verify page citations.
+
+    Cached for the last 32 PDFs: citations, the emulator and its token counting read the same fetched
+    PDF again on every turn of a conversation.
 
     Raises:
         ContentError: the bytes are not a readable PDF, or it needs a password.
