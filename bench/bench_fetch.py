@@ -35,13 +35,7 @@ def main() -> None:
         urls = [site.url(f"{d.host}{d.path}") for d in documents()]
 
         def fetcher() -> Fetcher:
-            return Fetcher(
-                FetchPolicy(),
-                allow_hosts=site.hosts,
-                resolver=site.resolver,
-                transport=site.async_transport(),
-                cache=False,
-            )
+            return Fetcher(FetchPolicy(), **site.fetch_options(), cache=False)
 
         plain_loop(urls, site.transport())  # warm imports and trafilatura
         fetcher().fetch_many(urls, progress=False)
@@ -53,10 +47,7 @@ def main() -> None:
             kit.append(time.perf_counter() - started)
         ok = sum(o.ok for o in outcomes)
 
-        cached = Fetcher(
-            FetchPolicy(), allow_hosts=site.hosts, resolver=site.resolver,
-            transport=site.async_transport(), cache=FetchCache(),
-        )  # fmt: skip
+        cached = Fetcher(FetchPolicy(), **site.fetch_options(), cache=FetchCache())
         page = site.url("docs.example.com/guide/web-fetch")
         miss_started = time.perf_counter()
         cached.fetch(page)

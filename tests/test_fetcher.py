@@ -11,6 +11,7 @@ import pytest
 from anthropic.types import WebFetchToolResultBlock
 
 from webfetch_kit.blocks import parse_content_block
+from webfetch_kit.clock import ManualClock
 from webfetch_kit.corpus import CorpusSite
 from webfetch_kit.errors import ConfigError
 from webfetch_kit.extract import pdf_page_texts
@@ -23,14 +24,6 @@ from webfetch_kit.tokens import count_tokens
 PAPERS = Path(__file__).resolve().parent.parent / "data" / "corpus" / "papers.example.net"
 
 
-class Clock:
-    def __init__(self, now: float = 1_750_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def site(corpus_site: CorpusSite) -> Iterator[CorpusSite]:
     corpus_site.reset_counts()
@@ -38,13 +31,7 @@ def site(corpus_site: CorpusSite) -> Iterator[CorpusSite]:
 
 
 def make(site: CorpusSite, policy: FetchPolicy | None = None, **kwargs: object) -> Fetcher:
-    options: dict[str, object] = {
-        "allow_hosts": site.hosts,
-        "resolver": site.resolver,
-        "transport": site.async_transport(),
-        "deadline": 5.0,
-    }
-    options.update(kwargs)
+    options: dict[str, object] = {**site.fetch_options(), "deadline": 5.0, **kwargs}
     return Fetcher(policy or FetchPolicy(), **options)  # type: ignore[arg-type]
 
 
@@ -279,28 +266,28 @@ def test_an_endless_body_stops_at_the_byte_cap(site: CorpusSite) -> None:
 
 
 def test_cache_hit_sends_no_request_and_keeps_retrieved_at(site: CorpusSite) -> None:
-    clock = Clock()
+    clock = ManualClock(start=1_750_000_000.0)
     fetcher = make(site, cache=FetchCache(clock=clock, ttl=60), clock=clock)
     url = site.url("docs.example.com/guide/caching")
     first = fetcher.fetch(url)
-    clock.now += 30
+    clock.advance(30)
     second = fetcher.fetch(url)
     assert first.ok and second.ok
     assert second.from_cache and not first.from_cache
     assert second.retrieved_at == first.retrieved_at
     assert site.count_for(path="/guide/caching") == 1
-    clock.now += 31  # past the TTL
+    clock.advance(31)  # past the TTL
     third = fetcher.fetch(url)
     assert not third.from_cache
     assert site.count_for(path="/guide/caching") == 2
 
 
 def test_use_cache_false_bypasses_and_refreshes(site: CorpusSite) -> None:
-    clock = Clock()
+    clock = ManualClock(start=1_750_000_000.0)
     fetcher = make(site, cache=FetchCache(clock=clock), clock=clock)
     url = site.url("docs.example.com/guide/caching")
     fetcher.fetch(url)
-    clock.now += 10
+    clock.advance(10)
     fresh = fetcher.fetch(url, use_cache=False)
     assert not fresh.from_cache
     assert site.count_for(path="/guide/caching") == 2

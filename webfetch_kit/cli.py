@@ -86,9 +86,7 @@ def _fetch(args: argparse.Namespace) -> int:
             from .corpus import serve
 
             site = stack.enter_context(serve())
-            fetcher = Fetcher(
-                policy, allow_hosts=site.hosts, resolver=site.resolver, transport=site.async_transport()
-            )
+            fetcher = Fetcher(policy, **site.fetch_options())
         else:
             fetcher = Fetcher(policy)
         outcome = fetcher.fetch(args.url)

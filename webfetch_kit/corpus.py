@@ -316,6 +316,14 @@ class CorpusSite:
         """The asynchronous twin of :meth:`transport`."""
         return _AsyncCorpusTransport(self)
 
+    def fetch_options(self) -> dict[str, Any]:
+        """Keyword arguments that open a ``Fetcher`` (or ``KitRuntime``) for the corpus hosts only.
+
+        ``Fetcher(policy, **site.fetch_options())``: the corpus hosts may resolve to loopback
+        (``allow_hosts``), resolve through :meth:`resolver`, and connect through :meth:`async_transport`.
+        """
+        return {"allow_hosts": self.hosts, "resolver": self.resolver, "transport": self.async_transport()}
+
     # --- request log ----------------------------------------------------------------------------
 
     def _record(self, host: str, path: str, method: str, status: int, query: str) -> None:

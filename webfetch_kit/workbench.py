@@ -98,12 +98,7 @@ class Workbench:
         from .emulator import EmulatorServer
         from .kitruntime import KitRuntime
 
-        self.runtime = KitRuntime(
-            allow_hosts=self.corpus.hosts,
-            resolver=self.corpus.resolver,
-            transport=self.corpus.async_transport(),
-            clock=self.clock,
-        )
+        self.runtime = KitRuntime(**self.corpus.fetch_options(), clock=self.clock)
         self.emulator = EmulatorServer(self.runtime, clock=self.clock).start()
         return anthropic.Anthropic(base_url=self.emulator.url, api_key="offline", max_retries=0)
 
@@ -133,14 +128,7 @@ class Workbench:
 
     def make_fetcher(self, policy: FetchPolicy | None = None, **kwargs: Any) -> Fetcher:
         """A local :class:`Fetcher` (opened for the corpus hosts only) with ``policy``."""
-        return Fetcher(
-            policy,
-            allow_hosts=self.corpus.hosts,
-            resolver=self.corpus.resolver,
-            transport=self.corpus.async_transport(),
-            clock=self.clock,
-            **kwargs,
-        )
+        return Fetcher(policy, **self.corpus.fetch_options(), clock=self.clock, **kwargs)
 
     def describe(self) -> str:
         """One line saying which backend is in use."""
@@ -192,7 +180,7 @@ def serve_forever(*, port: int = 0, corpus_port: int = 0, hosts: Iterable[str] =
     from .kitruntime import KitRuntime
 
     with serve_corpus(port=corpus_port) as site:
-        runtime = KitRuntime(allow_hosts=site.hosts, resolver=site.resolver, transport=site.async_transport())
+        runtime = KitRuntime(**site.fetch_options())
         with EmulatorServer(runtime, port=port) as emulator:
             print(f"emulator (Messages API, extractive stand-in model — not Claude): {emulator.url}")
             print(f"corpus: http://127.0.0.1:{site.port} (virtual hosts: {', '.join(site.hosts)})")

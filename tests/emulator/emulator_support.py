@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from webfetch_kit.blocks import document_block, web_fetch_error_block, web_fetch_result_block
+from webfetch_kit.clock import ManualClock
 from webfetch_kit.extract import Document, extract_document
 from webfetch_kit.policy import FetchPolicy
 from webfetch_kit.search import SearchIndex
@@ -45,17 +46,11 @@ def _index() -> SearchIndex:
     return SearchIndex.from_corpus()
 
 
-class FakeClock:
-    """A clock that only moves when told to."""
+class FakeClock(ManualClock):
+    """The kit's ManualClock, starting at the fixed time the cache tests' expectations assume."""
 
     def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+        super().__init__(start)
 
 
 class CorpusRuntime:
