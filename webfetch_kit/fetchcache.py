@@ -29,7 +29,7 @@ from .extract import Document
 
 __all__ = ["CachedFetch", "FetchCache"]
 
-_FORMAT = 1
+_FORMAT = 2  # 2: entries carry text_tokens
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ class CachedFetch:
     bytes_read: int
     status: int
     content_type: str
+    text_tokens: int
+    """Tokens of ``document.text`` (the kit's offline count), counted once when fetched."""
 
     @property
     def size(self) -> int:

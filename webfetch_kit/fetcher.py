@@ -413,8 +413,8 @@ class Fetcher:
             ) from exc
         content_type = response.headers.get("content-type", "")
         try:
-            document = await asyncio.get_running_loop().run_in_executor(
-                None, extract_document, bytes(body), content_type, str(url)
+            document, tokens = await asyncio.get_running_loop().run_in_executor(
+                None, _extract_and_count, bytes(body), content_type, str(url)
             )
         except ContentError as exc:
             raise _Failure(exc.error_code, exc.detail, status=status) from exc
@@ -426,24 +426,19 @@ class Fetcher:
             bytes_read=raw,
             status=status,
             content_type=content_type,
+            text_tokens=tokens,
         )
 
     def _finish(self, url: str, entry: CachedFetch, *, from_cache: bool) -> FetchOutcome:
         document = entry.document
         limit = self.policy.max_content_tokens
-        before: int | None = None
-        after: int | None = None
+        before = after = entry.text_tokens
         truncated = False
         # The SDK: "The limit is approximate and does not apply to binary content such as PDFs."
-        if not document.is_pdf:
-            before = int(count_tokens(document.text))
-            after = before
-            if limit is not None and before > limit:
-                document = replace(document, text=truncate_to_tokens(document.text, limit))
-                after = int(count_tokens(document.text))
-                truncated = True
-        else:
-            before = after = int(count_tokens(document.text))
+        if not document.is_pdf and limit is not None and before > limit:
+            document = replace(document, text=truncate_to_tokens(document.text, limit))
+            after = int(count_tokens(document.text))
+            truncated = True
         notes = tuple(document.notes) + (("truncated_to_max_content_tokens",) if truncated else ())
         return FetchOutcome(
             url=url,
@@ -467,6 +462,12 @@ def _canonical(url: str) -> str:
     if isinstance(parsed, UrlProblem):
         raise _Failure(parsed.error_code, parsed.reason)
     return parsed.canonical
+
+
+def _extract_and_count(body: bytes, content_type: str, url: str) -> tuple[Document, int]:
+    # Counted once per network fetch and kept in the cache entry: a cache hit must not re-tokenise.
+    document = extract_document(body, content_type, url)
+    return document, int(count_tokens(document.text))
 
 
 def _progress_bar(total: int, *, enabled: bool) -> Any:
