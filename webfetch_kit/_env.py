@@ -6,7 +6,12 @@ import os
 
 from .errors import BackendError
 
-__all__ = ["api_key_from_env"]
+__all__ = ["api_key_from_env", "has_api_key"]
+
+
+def has_api_key() -> bool:
+    """True when ``ANTHROPIC_API_KEY`` holds a (non-blank) key."""
+    return bool(os.environ.get("ANTHROPIC_API_KEY", "").strip())
 
 
 def api_key_from_env(*, required_for: str, explicit: str | None = None) -> str:

@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 
-from .errors import PolicyError
 from .fetchcache import FetchCache
 from .fetcher import Fetcher
 from .netguard import Resolver
@@ -97,8 +96,6 @@ class KitRuntime:
         """Search the corpus with the tool's domain filters."""
         allowed = tool.get("allowed_domains")
         blocked = tool.get("blocked_domains")
-        if allowed is not None and blocked is not None:
-            raise PolicyError("web_search takes allowed_domains or blocked_domains, not both")
         outcome = self.search_index.run(
             query,
             allowed_domains=None if allowed is None else list(allowed),

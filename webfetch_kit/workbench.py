@@ -15,12 +15,14 @@ does not say ``offline``; it prints the choice. In both backends the corpus serv
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._env import has_api_key
 from ._paths import data_dir
 from .corpus import CorpusSite
 from .errors import BackendError, ConfigError
@@ -45,7 +47,7 @@ def choose_backend(backend: Backend = "auto") -> Literal["offline", "anthropic"]
     """Resolve ``auto`` from the environment; raise :class:`BackendError` if the choice cannot work."""
     if backend not in ("auto", "offline", "anthropic"):
         raise ConfigError(f"backend must be 'auto', 'offline' or 'anthropic', got {backend!r}")
-    has_key = bool(os.environ.get("ANTHROPIC_API_KEY", "").strip())
+    has_key = has_api_key()
     if backend == "anthropic":
         if not has_key:
             raise BackendError(
@@ -62,6 +64,7 @@ def choose_backend(backend: Backend = "auto") -> Literal["offline", "anthropic"]
     return "anthropic"
 
 
+@functools.cache
 def _public_pages() -> dict[str, str]:
     data = json.loads((data_dir() / "public_urls.json").read_text(encoding="utf-8"))
     return dict(data["pages"])

@@ -25,7 +25,6 @@ Output is budgeted by ``max_tokens``: each generated block (text, ``server_tool_
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -138,13 +137,16 @@ class _Quote:
     end: int
 
 
-# The words of a URL ("docs", "guide", "web", "fetch") are an address, not part of the question: scoring
-# sentences on them would quote the lines of a page that spell its own URL.
-_URL_TEXT = re.compile(r"https?://\S+")
+def _without_urls(question: str) -> str:
+    # The words of a URL ("docs", "guide", "web", "fetch") are an address, not part of the question:
+    # scoring sentences on them would quote the lines of a page that spell its own URL.
+    for url in extract_urls(question):
+        question = question.replace(url, " ")
+    return question
 
 
 def _choose(documents: Sequence[DocumentRef], question: str) -> list[_Quote]:
-    terms = question_terms(_URL_TEXT.sub(" ", question))
+    terms = question_terms(_without_urls(question))
     scored: list[tuple[int, _Quote]] = []
     for doc in documents:
         for unit, text in enumerate(doc.units):
