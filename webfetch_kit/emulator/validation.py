@@ -66,7 +66,6 @@ class MessagesRequest:
     system: list[dict[str, Any]]
     messages: list[dict[str, Any]]
     stream: bool
-    top_level_cache_control: dict[str, Any] | None
     breakpoints: tuple[Breakpoint, ...]
 
 
@@ -310,6 +309,5 @@ def validate_request(body: Any, *, beta: bool = False, count_only: bool = False)
         system=system,
         messages=messages,
         stream=stream,
-        top_level_cache_control=dict(top_level) if isinstance(top_level, dict) else None,
         breakpoints=breakpoints,
     )
