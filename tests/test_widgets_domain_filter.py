@@ -272,3 +272,15 @@ def test_stable_css_classes() -> None:
     ):
         assert css in widget._dom_classes
     assert "application/vnd.jupyter.widget-view+json" in editor._repr_mimebundle_()
+
+
+def test_options_without_a_control_are_kept_from_the_starting_policy() -> None:
+    start = FetchPolicy(
+        allowed_domains=["example.com"], use_cache=False, url_sources={"user_input": {"type": "none"}}
+    )
+    editor = DomainFilterEditor(start, version="web_fetch_20260309")
+    assert editor.policy == start
+    editor.entries.value = "example.com\ndocs.example.org"
+    assert editor.policy is not None and editor.policy.use_cache is False
+    param = editor.tool_param()
+    assert param["use_cache"] is False and param["url_sources"] == {"user_input": {"type": "none"}}

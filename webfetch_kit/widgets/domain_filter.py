@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
@@ -115,6 +116,8 @@ class DomainFilterEditor(widgets.VBox):  # type: ignore[misc]
     ) -> None:
         super().__init__()
         policy = policy if policy is not None else FetchPolicy()
+        # Options the editor has no control for (use_cache, url_sources) are carried over from here.
+        self._initial = policy
         self._policy: FetchPolicy | None = policy
         self._last_valid: FetchPolicy = policy
         self._errors: list[str] = []
@@ -270,7 +273,8 @@ class DomainFilterEditor(widgets.VBox):  # type: ignore[misc]
             return None, problems, valid
         domains = tuple(entries) if entries else None
         try:
-            policy = FetchPolicy(
+            policy = replace(
+                self._initial,
                 allowed_domains=domains if self.list_kind.value == "allowed" else None,
                 blocked_domains=domains if self.list_kind.value == "blocked" else None,
                 max_uses=limits["max_uses"],
