@@ -431,3 +431,12 @@ def test_from_tool_definition_still_refuses_options_the_version_lacks() -> None:
     tool = {"type": "web_fetch_20250910", "name": "web_fetch", "response_inclusion": "full"}
     with pytest.raises(ToolVersionError, match="web_fetch_20250910 has no response_inclusion option"):
         FetchPolicy.from_tool_definition(tool)
+
+
+@pytest.mark.parametrize("url", ["https://example.com/café/x", "https://example.com/caf%C3%A9"])
+def test_a_non_ascii_subpath_entry_matches_the_url_as_it_is_sent(url: str) -> None:
+    assert FetchPolicy(blocked_domains=["example.com/café"]).check(url).error_code == "url_not_allowed"
+    assert FetchPolicy(allowed_domains=["example.com/café"]).check(url).allowed
+    assert FetchPolicy(allowed_domains=["example.com/café"]).check("https://example.com/cafe").error_code == (
+        "url_not_allowed"
+    )

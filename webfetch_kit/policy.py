@@ -34,6 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+import httpx
 from anthropic.types import (
     WebFetchTool20250910Param,
     WebFetchTool20260209Param,
@@ -245,7 +246,10 @@ def parse_domain_entry(entry: object, list_name: str) -> DomainRule:
     if slash:
         if "%" in path_text and _ENCODED_SEPARATOR.search(path_text):
             raise PolicyError(f"{where} has an encoded '.', '/' or '\\' in its path: write the path plainly")
-        normalized = normalize_path("/" + path_text).rstrip("/")
+        # Compare like with like: a URL's path is percent-encoded as httpx sends it, so the entry's path
+        # is encoded by the same parser (``/café`` → ``/caf%C3%A9``) before it is normalised.
+        encoded = httpx.URL("http://entry.invalid/" + path_text).raw_path.decode("ascii")
+        normalized = normalize_path(encoded).rstrip("/")
         path = normalized or None
     return DomainRule(entry, host.ascii, host.unicode, path)
 
