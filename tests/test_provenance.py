@@ -198,3 +198,13 @@ def test_bad_url_sources_raise() -> None:
     assert str(info.value) == (
         "url_sources['server_tool_results'] needs 'tools': a list of {'type': 'tool_reference', 'name': TOOL_NAME}"
     )
+
+
+def test_a_url_source_document_is_recorded_exactly() -> None:
+    url = "https://example.com/it's-here."
+    ledger = UrlLedger()
+    ledger.observe(
+        [{"role": "user", "content": [{"type": "document", "source": {"type": "url", "url": url}}]}]
+    )
+    assert ledger.permits(url)
+    assert not ledger.permits("https://example.com/it")

@@ -91,26 +91,34 @@ def _blocks(content: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _texts(content: Any) -> list[str]:
-    """Text of a tool_result's content (a string, or text blocks; documents' text sources too)."""
-    out: list[str] = []
+def _tool_result_parts(content: Any) -> tuple[list[str], list[str]]:
+    """(exact URLs, texts to scan) of a tool_result's content: a string, text blocks, documents."""
+    urls: list[str] = []
+    texts: list[str] = []
     for block in _blocks(content):
         if block.get("type") == "text" and isinstance(block.get("text"), str):
-            out.append(block["text"])
+            texts.append(block["text"])
         elif block.get("type") == "document":
-            out.extend(_document_urls(block))
-    return out
+            more_urls, more_texts = _document_parts(block)
+            urls += more_urls
+            texts += more_texts
+    return urls, texts
 
 
-def _document_urls(block: Mapping[str, Any]) -> list[str]:
+def _document_parts(block: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """(exact URLs, texts to scan) of a document block.
+
+    A ``url`` source names its URL exactly (recorded as is: trimming it like prose would cut
+    ``…/it's-here`` to ``…/it``); a ``text`` source is prose whose URLs are extracted.
+    """
     source = _plain(block.get("source"))
     if not isinstance(source, dict):
-        return []
+        return [], []
     if source.get("type") == "url" and isinstance(source.get("url"), str):
-        return [source["url"]]
+        return [source["url"]], []
     if source.get("type") == "text" and isinstance(source.get("data"), str):
-        return [source["data"]]
-    return []
+        return [], [source["data"]]
+    return [], []
 
 
 class UrlLedger:
@@ -175,17 +183,24 @@ class UrlLedger:
             for block in _blocks(message.get("content")):
                 self._observe_block(block, role, index)
 
+    def _add_parts(self, parts: tuple[list[str], list[str]], provenance: Provenance) -> None:
+        urls, texts = parts
+        for url in urls:
+            self.add(url, provenance)
+        for text in texts:
+            self._add_text(text, provenance)
+
     def _observe_block(self, block: dict[str, Any], role: Any, index: int) -> None:
         kind = block.get("type")
         if role == "user" and kind == "text" and isinstance(block.get("text"), str):
             self._add_text(block["text"], Provenance("user_input", None, index))
         elif role == "user" and kind == "document":
-            for text in _document_urls(block):
-                self._add_text(text, Provenance("user_input", None, index))
+            self._add_parts(_document_parts(block), Provenance("user_input", None, index))
         elif kind == "tool_result":
             name = self._tool_names.get(str(block.get("tool_use_id")))
-            for text in _texts(block.get("content")):
-                self._add_text(text, Provenance("client_tool_result", name, index))
+            self._add_parts(
+                _tool_result_parts(block.get("content")), Provenance("client_tool_result", name, index)
+            )
         elif kind in _SERVER_RESULT_TOOLS:
             name = _SERVER_RESULT_TOOLS[kind]
             provenance = Provenance("server_tool_result", name, index)
