@@ -174,6 +174,17 @@ def test_max_tokens_too_small_for_the_tool_call_never_calls_the_tool(
     assert message.usage.output_tokens <= 12
 
 
+def test_max_tokens_too_small_for_the_search_never_searches(
+    client: anthropic.Anthropic, runtime: CorpusRuntime
+) -> None:
+    question = "How does the web fetch tool handle " + " ".join(f"topic{i}" for i in range(60)) + " filters?"
+    message = _ask(client, question, [search_tool()], max_tokens=20)
+    assert message.stop_reason == "max_tokens"
+    assert runtime.search_calls == []
+    assert message.usage.server_tool_use is not None
+    assert message.usage.server_tool_use.web_search_requests == 0
+
+
 def test_beta_surface_and_header_work(server: EmulatorServer) -> None:
     with anthropic.Anthropic(base_url=server.url, api_key="offline", max_retries=0) as sdk:
         message = sdk.beta.messages.create(

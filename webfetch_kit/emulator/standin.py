@@ -183,6 +183,7 @@ def _use_tools(writer: _Writer, tools: ServerTools, question: str) -> None:
     elif not urls and question and tools.search_tool is not None:
         query = " ".join(question.split())[:_MAX_QUERY_CHARS]
         writer.text("Your message names no URL, so I'll search first.")
+        writer.ensure_fits({"type": "server_tool_use", "name": "web_search", "input": {"query": query}})
         use, result = tools.search(query)
         writer.tool_use(use)
         writer.tool_result(result)
@@ -193,7 +194,8 @@ def _use_tools(writer: _Writer, tools: ServerTools, question: str) -> None:
 
 
 def _call(writer: _Writer, tools: ServerTools, url: str) -> None:
-    # The budget is checked before the tool runs: a call that cannot be written is never made.
+    # The budget is checked before a tool runs (here and before a search): a call that cannot be
+    # written is never made, and so never billed.
     writer.ensure_fits({"type": "server_tool_use", "name": "web_fetch", "input": {"url": url}})
     use, result = tools.fetch(url)
     writer.tool_use(use)
