@@ -34,6 +34,25 @@ BAD: dict[str, tuple[dict[str, Any], str]] = {
         _with(tools=[{"type": [], "name": "web_fetch"}]),
         "tools.0.type: Input should be a valid string",
     ),
+    "server tool result with string content": (
+        _with(
+            messages=[
+                {"role": "user", "content": "hi"},
+                {
+                    "role": "assistant",
+                    "content": [
+                        {"type": "web_fetch_tool_result", "tool_use_id": "srvtoolu_1", "content": "oops"}
+                    ],
+                },
+                {"role": "user", "content": "go on"},
+            ]
+        ),
+        "messages.1.content.0.content",
+    ),
+    "document with a string source": (
+        _with(messages=[{"role": "user", "content": [{"type": "document", "source": "https://x.example/"}]}]),
+        "messages.0.content.0.source",
+    ),
     "server tool misnamed": (
         _with(tools=[{"type": "web_fetch_20250910", "name": "fetch"}]),
         "tools.0.name: Input should be 'web_fetch'",

@@ -117,8 +117,46 @@ def _block_list(content: Any, where: str) -> list[dict[str, Any]]:
             raise ApiError.invalid(f"{where}.{j}: Input should be an object with a string `type`")
         if block["type"] == "text" and not isinstance(block.get("text"), str):
             raise ApiError.invalid(f"{where}.{j}.text: Field required (a string)")
+        _check_structured_block(block, f"{where}.{j}")
         blocks.append(dict(block))
     return blocks
+
+
+@functools.cache
+def _structured_validators() -> dict[str, Any]:
+    from anthropic.types import (
+        DocumentBlockParam,
+        ServerToolUseBlock,
+        WebFetchToolResultBlock,
+        WebSearchToolResultBlock,
+    )
+    from pydantic import TypeAdapter
+
+    return {
+        "server_tool_use": ServerToolUseBlock.model_validate,
+        "web_fetch_tool_result": WebFetchToolResultBlock.model_validate,
+        "web_search_tool_result": WebSearchToolResultBlock.model_validate,
+        "document": TypeAdapter(DocumentBlockParam).validate_python,
+    }
+
+
+def _check_structured_block(block: Mapping[str, Any], where: str) -> None:
+    """Blocks the kit reads field by field must have the SDK's shape (else a 400, never a 500 later).
+
+    Server tool blocks echoed back from a response are checked with the SDK's response models (their
+    optional fields accept what the SDK sends back); documents with ``DocumentBlockParam``.
+    """
+    from pydantic import ValidationError
+
+    validate = _structured_validators().get(block["type"])
+    if validate is None:
+        return
+    try:
+        validate(block)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        raise ApiError.invalid(f"{where}.{location}: {first['msg']}") from exc
 
 
 def _messages(raw: Any) -> list[dict[str, Any]]:
