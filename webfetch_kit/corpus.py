@@ -60,18 +60,17 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from ._corpus_routes import LAB_HOST, CorpusRequestHandler, StaticSite, normalize_host
+from ._httpserver import LoopbackServer
 from ._paths import data_dir
 from .errors import ConfigError, CorpusError
 
@@ -199,19 +198,6 @@ def _static_sites(root: Path) -> dict[str, StaticSite]:
     }
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up early (a fetcher refusing a 404 or an oversized body) is normal here;
-        # the stdlib would print its traceback into whatever notebook cell is running.
-        if isinstance(sys.exc_info()[1], ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
-            return
-        super().handle_error(request, client_address)
-
-
 class CorpusSite:
     """A running corpus server (made by :func:`serve`): its address, request log and httpx transports."""
 
@@ -227,7 +213,7 @@ class CorpusSite:
         self._requests: list[ServedRequest] = []
         self._connections: set[socket.socket] = set()
         handler = type("_BoundHandler", (CorpusRequestHandler,), {"site": self})
-        self._server = _Server((self.address, port), handler)
+        self._server = LoopbackServer((self.address, port), handler)
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever,

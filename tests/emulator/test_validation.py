@@ -208,3 +208,13 @@ def test_close_never_hangs_with_open_keepalive_connections() -> None:
     http.close()
     with pytest.raises(RuntimeError, match="not running"):
         _ = server.url
+
+
+def test_a_client_hanging_up_prints_no_traceback(
+    server: EmulatorServer, capfd: pytest.CaptureFixture[str]
+) -> None:
+    try:
+        raise BrokenPipeError("client went away mid-stream")
+    except OSError:
+        server._httpd.handle_error(None, ("127.0.0.1", 1))  # type: ignore[union-attr]
+    assert capfd.readouterr().err == ""

@@ -23,12 +23,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
+from .._httpserver import LoopbackServer
 from .apierrors import ApiError, error_body
 from .engine import Engine
 from .runtime import ToolRuntime
@@ -47,11 +48,7 @@ _MAX_DRAIN_BYTES = 256 * 1024 * 1024
 _ROUTES = {"/v1/messages": "create", "/v1/messages/count_tokens": "count_tokens"}
 
 
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-
+class _HttpServer(LoopbackServer):
     def __init__(self, address: tuple[str, int], engine: Engine, max_body_bytes: int) -> None:
         super().__init__(address, _Handler)
         self.engine = engine
