@@ -496,3 +496,14 @@ def test_importing_extract_loads_no_parser() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_characters_that_grow_when_lowercased_do_not_shift_script_removal() -> None:
+    # "İ".lower() is two characters long; the script's end must still be found in the page itself.
+    body = (
+        "<html><body><p>" + "İstanbul " * 30 + "</p><script>var secret = 1;</script>"
+        "<p>Text after the script survives.</p></body></html>"
+    ).encode()
+    document = extract_document(body, "text/html; charset=utf-8")
+    assert "Text after the script survives." in document.text
+    assert "secret" not in document.text

@@ -183,9 +183,11 @@ def _trafilatura(tree: HtmlElement, url: str) -> tuple[str | None, str | None]:
     return (text if isinstance(text, str) else None), (title.strip() if isinstance(title, str) else None)
 
 
+_CLOSING_TAGS = {name: re.compile(rf"</{name}", re.I) for name in ("script", "style", "template")}
+
+
 def _drop_raw_text(html: str) -> tuple[str, _Scripts]:
     """Remove the contents of script/style/template elements in one linear pass; count scripts."""
-    lowered = html.lower()
     pieces: list[str] = []
     count = inline = external = 0
     position = 0
@@ -200,7 +202,10 @@ def _drop_raw_text(html: str) -> tuple[str, _Scripts]:
             pieces.append(html[position:])
             break
         pieces.append(html[position : open_end + 1])
-        close = lowered.find(f"</{name}", open_end + 1)
+        # Search the text itself, case-insensitively: offsets into html.lower() drift wherever lowering
+        # changes a character's length (Turkish "İ" becomes two characters).
+        found = _CLOSING_TAGS[name].search(html, open_end + 1)
+        close = -1 if found is None else found.start()
         body_end = len(html) if close == -1 else close
         if name == "script":
             count += 1
