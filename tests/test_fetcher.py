@@ -377,3 +377,12 @@ def test_bad_limits_are_config_errors() -> None:
         Fetcher(FetchPolicy(), deadline=0)
     with pytest.raises(ConfigError, match="concurrency must be at least 1"):
         Fetcher(FetchPolicy()).fetch_many(["https://x.example/"], concurrency=0)
+
+
+def test_the_policys_use_cache_false_bypasses_the_cache(site: CorpusSite) -> None:
+    fetcher = make(site, FetchPolicy(use_cache=False))
+    url = site.url("docs.example.com/guide/citations")
+    first, second = fetcher.fetch(url), fetcher.fetch(url)
+    assert not first.from_cache and not second.from_cache
+    assert site.count_for(path="/guide/citations") == 2
+    assert make(site, FetchPolicy(use_cache=False), use_cache=True).use_cache is True

@@ -143,7 +143,8 @@ class Fetcher:
         deadline: one wall-clock limit for the whole fetch (DNS, redirects, body), seconds.
         max_bytes: cap on the raw bytes read and on the decoded body.
         cache: a :class:`FetchCache`; ``None`` makes a private in-memory one; ``False`` disables caching.
-        use_cache: default for ``fetch(..., use_cache=)``.
+        use_cache: default for ``fetch(..., use_cache=)``; ``None`` follows the policy's ``use_cache``
+            (the tool option of versions 20260309 and later), which defaults to using the cache.
         user_agent: the User-Agent header sent.
         clock: wall clock for ``retrieved_at`` (the cache has its own, usually the same).
     """
@@ -161,7 +162,7 @@ class Fetcher:
         deadline: float = 30.0,
         max_bytes: int = 10 * 1024 * 1024,
         cache: FetchCache | bool | None = None,
-        use_cache: bool = True,
+        use_cache: bool | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -184,7 +185,7 @@ class Fetcher:
         self.timeout = timeout
         self.deadline = deadline
         self.max_bytes = max_bytes
-        self.use_cache = use_cache
+        self.use_cache = use_cache if use_cache is not None else self.policy.use_cache is not False
         self.user_agent = user_agent
         self.clock = clock
         if cache is False:

@@ -89,7 +89,7 @@ class KitRuntime:
         policy = replace(FetchPolicy.from_tool_definition(tool), max_uses=None)
         ledger = UrlLedger(url_sources=policy.url_sources)
         ledger.observe(messages)
-        outcome = self.fetcher_for(policy, ledger).fetch(url, use_cache=policy.use_cache is not False)
+        outcome = self.fetcher_for(policy, ledger).fetch(url)
         return dict(outcome.to_block(tool_use_id))
 
     def web_search(self, query: str, *, tool: Mapping[str, Any], tool_use_id: str) -> Mapping[str, Any]:
