@@ -507,3 +507,19 @@ def test_characters_that_grow_when_lowercased_do_not_shift_script_removal() -> N
     document = extract_document(body, "text/html; charset=utf-8")
     assert "Text after the script survives." in document.text
     assert "secret" not in document.text
+
+
+def test_a_timed_out_pdf_read_raises_and_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    from webfetch_kit import extract
+    from webfetch_kit._pdf import PdfResult
+
+    original = (PAPERS / "tide-pools.pdf").read_bytes()
+    data = original + b"\n% a copy with its own cache key\n"
+    partial = PdfResult(("only the first page",), None, 5, ("pdf_timeout: text extracted from 1 of 5 pages",))
+    monkeypatch.setattr(extract, "read_pdf", lambda *args, **kwargs: partial)
+    with pytest.raises(ContentError, match="pdf_timeout") as caught:
+        extract.pdf_page_texts(data)
+    assert caught.value.error_code == "unavailable"
+    monkeypatch.undo()
+    assert extract.pdf_page_texts(data) == extract.pdf_page_texts(original)
+    assert len(extract.pdf_page_texts(data)) > 1

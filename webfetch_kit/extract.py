@@ -187,14 +187,20 @@ def pdf_page_texts(data: bytes, *, max_pages: int = MAX_PDF_PAGES) -> tuple[str,
     """The text of each page of a PDF (the first ``max_pages`` pages), e.g. to verify page citations.
 
     Cached for the last 32 PDFs: citations, the emulator and its token counting read the same fetched
-    PDF again on every turn of a conversation.
+    PDF again on every turn of a conversation. Only complete reads are cached: a read cut short by the
+    time bound raises instead of caching a partial page list.
 
     Raises:
-        ContentError: the bytes are not a readable PDF, or it needs a password.
+        ContentError: the bytes are not a readable PDF, it needs a password, or reading it timed out
+            (``unavailable``).
     """
-    if not data.startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+    if b"%PDF-" not in data[:1024]:
         raise ContentError("unsupported_content_type", "not a PDF (no %PDF- header)")
-    return read_pdf(data, max_pages=max_pages, timeout=DEFAULT_PDF_TIMEOUT).pages
+    result = read_pdf(data, max_pages=max_pages, timeout=DEFAULT_PDF_TIMEOUT)
+    timed_out = [note for note in result.notes if note.startswith("pdf_timeout")]
+    if timed_out:
+        raise ContentError("unavailable", timed_out[0])
+    return result.pages
 
 
 def page_spans(document: Document) -> tuple[tuple[int, int], ...]:
