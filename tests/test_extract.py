@@ -523,3 +523,10 @@ def test_a_timed_out_pdf_read_raises_and_is_not_cached(monkeypatch: pytest.Monke
     monkeypatch.undo()
     assert extract.pdf_page_texts(data) == extract.pdf_page_texts(original)
     assert len(extract.pdf_page_texts(data)) > 1
+
+
+def test_undeclared_utf16_with_a_byte_order_mark_is_text() -> None:
+    body = b"\xff\xfe" + "Hello from a UTF-16 file.".encode("utf-16-le")
+    assert extract_document(body, "").text == "Hello from a UTF-16 file."
+    with pytest.raises(ContentError, match="binary data"):
+        extract_document(b"\x00\x01\x02 not text", "")

@@ -184,8 +184,8 @@ def sniff_magic(body: bytes) -> str | None:
         head = body[2 : _SNIFF_LEN * 2].decode(bom_charset, errors="replace").encode("utf-8", "replace")
     else:
         head = body[3:_SNIFF_LEN] if bom_charset == "utf-8" else body[:_SNIFF_LEN]
-        if any(byte in _BINARY_BYTES for byte in head):
-            return "binary data"
+    if any(byte in _BINARY_BYTES for byte in head):
+        return "binary data"
     stripped = head.lstrip(b" \t\n\r\x0c")
     lowered = stripped[:64].lower()
     for tag in _HTML_TAGS:
@@ -248,7 +248,7 @@ def decide_type(body: bytes, content_type: str) -> TypeDecision:
             return TypeDecision("html", mime, (f"content_type_sniffed: declared {shown}, body is html",))
         return mismatch("html")
     if mime in _SNIFF_TYPES:
-        if magic is None and body and _looks_like_text(body):
+        if magic is None and body:  # sniff_magic found no binary bytes (UTF-16 judged decoded)
             return TypeDecision("text", mime, (f"content_type_sniffed: declared {shown}, body is text",))
         what = magic or ("an empty body" if not body else "not recognisable as text")
         raise refuse(f"declared {shown} and the body is {what}")
@@ -363,9 +363,3 @@ def _looks_like_json(body: bytes, bom_charset: str | None) -> bool:
     except (UnicodeDecodeError, ValueError):
         return False
     return True
-
-
-def _looks_like_text(body: bytes) -> bool:
-    """True when the start of an undeclared body decodes as text with few control characters."""
-    head = body[:_SNIFF_LEN]
-    return not any(byte in _BINARY_BYTES for byte in head)
