@@ -68,3 +68,13 @@ def test_design_contract_names_are_at_the_root() -> None:
     missing = [name for name in contract if not hasattr(webfetch_kit, name)]
     assert missing == []
     assert callable(webfetch_kit.workbench.open)
+
+
+def test_policy_and_fetcher_load_the_sdk_only_when_a_tool_param_is_needed() -> None:
+    code = (
+        "import sys; from webfetch_kit.fetcher import Fetcher; from webfetch_kit.policy import FetchPolicy; "
+        "FetchPolicy(allowed_domains=['example.com']).check('https://docs.example.com/'); "
+        "print('anthropic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -28,23 +28,15 @@ package (stored as A-labels, i.e. punycode), subpath normalised and kept.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 import httpx
-from anthropic.types import (
-    WebFetchTool20250910Param,
-    WebFetchTool20260209Param,
-    WebFetchTool20260309Param,
-    WebFetchTool20260318Param,
-    WebFetchURLSourcesParam,
-    WebSearchTool20250305Param,
-    WebSearchTool20260209Param,
-    WebSearchTool20260318Param,
-)
 
 from . import homoglyphs
 from .errors import PolicyError, ToolVersionError
@@ -76,33 +68,74 @@ PRESENTATION_KEYS = frozenset(
     {"cache_control", "allowed_callers", "defer_loading", "strict", "response_inclusion"}
 )
 
-WebFetchToolParam = (
-    WebFetchTool20250910Param
-    | WebFetchTool20260209Param
-    | WebFetchTool20260309Param
-    | WebFetchTool20260318Param
-)
-WebSearchToolParam = WebSearchTool20250305Param | WebSearchTool20260209Param | WebSearchTool20260318Param
+if TYPE_CHECKING:
+    from anthropic.types import (
+        WebFetchTool20250910Param,
+        WebFetchTool20260209Param,
+        WebFetchTool20260309Param,
+        WebFetchTool20260318Param,
+        WebFetchURLSourcesParam,
+        WebSearchTool20250305Param,
+        WebSearchTool20260209Param,
+        WebSearchTool20260318Param,
+    )
 
-# The tool versions the installed SDK knows, and the options each one accepts (its TypedDict's keys).
-WEB_FETCH_VERSIONS: dict[str, frozenset[str]] = {
-    "web_fetch_20250910": WebFetchTool20250910Param.__required_keys__
-    | WebFetchTool20250910Param.__optional_keys__,
-    "web_fetch_20260209": WebFetchTool20260209Param.__required_keys__
-    | WebFetchTool20260209Param.__optional_keys__,
-    "web_fetch_20260309": WebFetchTool20260309Param.__required_keys__
-    | WebFetchTool20260309Param.__optional_keys__,
-    "web_fetch_20260318": WebFetchTool20260318Param.__required_keys__
-    | WebFetchTool20260318Param.__optional_keys__,
-}
-WEB_SEARCH_VERSIONS: dict[str, frozenset[str]] = {
-    "web_search_20250305": WebSearchTool20250305Param.__required_keys__
-    | WebSearchTool20250305Param.__optional_keys__,
-    "web_search_20260209": WebSearchTool20260209Param.__required_keys__
-    | WebSearchTool20260209Param.__optional_keys__,
-    "web_search_20260318": WebSearchTool20260318Param.__required_keys__
-    | WebSearchTool20260318Param.__optional_keys__,
-}
+    WebFetchToolParam: TypeAlias = (
+        WebFetchTool20250910Param
+        | WebFetchTool20260209Param
+        | WebFetchTool20260309Param
+        | WebFetchTool20260318Param
+    )
+    WebSearchToolParam: TypeAlias = (
+        WebSearchTool20250305Param | WebSearchTool20260209Param | WebSearchTool20260318Param
+    )
+    # The tool versions the installed SDK knows, and the options each one accepts (its TypedDict's keys).
+    WEB_FETCH_VERSIONS: dict[str, frozenset[str]]
+    WEB_SEARCH_VERSIONS: dict[str, frozenset[str]]
+
+
+@functools.cache
+def _sdk_tables() -> dict[str, Any]:
+    # Read from the SDK's TypedDicts on first use, not at import: importing the SDK takes ~0.8 s, and
+    # checking a URL against a policy never needs it.
+    from anthropic import types
+
+    def keys(param: Any) -> frozenset[str]:
+        return frozenset(param.__required_keys__ | param.__optional_keys__)
+
+    fetch = {
+        "web_fetch_20250910": types.WebFetchTool20250910Param,
+        "web_fetch_20260209": types.WebFetchTool20260209Param,
+        "web_fetch_20260309": types.WebFetchTool20260309Param,
+        "web_fetch_20260318": types.WebFetchTool20260318Param,
+    }
+    search = {
+        "web_search_20250305": types.WebSearchTool20250305Param,
+        "web_search_20260209": types.WebSearchTool20260209Param,
+        "web_search_20260318": types.WebSearchTool20260318Param,
+    }
+    return {
+        "WEB_FETCH_VERSIONS": {version: keys(param) for version, param in fetch.items()},
+        "WEB_SEARCH_VERSIONS": {version: keys(param) for version, param in search.items()},
+        "WebFetchToolParam": typing.Union[tuple(fetch.values())],  # noqa: UP007 - built at run time
+        "WebSearchToolParam": typing.Union[tuple(search.values())],  # noqa: UP007
+    }
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("WEB_FETCH_VERSIONS", "WEB_SEARCH_VERSIONS", "WebFetchToolParam", "WebSearchToolParam"):
+        return _sdk_tables()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _fetch_versions() -> dict[str, frozenset[str]]:
+    return _sdk_tables()["WEB_FETCH_VERSIONS"]  # type: ignore[no-any-return]
+
+
+def _search_versions() -> dict[str, frozenset[str]]:
+    return _sdk_tables()["WEB_SEARCH_VERSIONS"]  # type: ignore[no-any-return]
+
+
 DEFAULT_FETCH_VERSION = "web_fetch_20250910"
 DEFAULT_SEARCH_VERSION = "web_search_20250305"
 
@@ -464,10 +497,10 @@ class FetchPolicy:
         Raises:
             ToolVersionError: unknown version, or an option set here that the version lacks.
         """
-        keys = WEB_FETCH_VERSIONS.get(version)
+        keys = _fetch_versions().get(version)
         if keys is None:
             raise ToolVersionError(
-                f"unknown web fetch version {version!r}: use one of {sorted(WEB_FETCH_VERSIONS)}"
+                f"unknown web fetch version {version!r}: use one of {sorted(_fetch_versions())}"
             )
         param: dict[str, Any] = {"type": version, "name": "web_fetch"}
         if self.allowed_domains is not None:
@@ -486,12 +519,12 @@ class FetchPolicy:
             param["url_sources"] = self.url_sources
         missing = sorted(set(param) - keys)
         if missing:
-            with_it = [v for v, k in sorted(WEB_FETCH_VERSIONS.items()) if set(missing) <= k]
+            with_it = [v for v, k in sorted(_fetch_versions().items()) if set(missing) <= k]
             raise ToolVersionError(
                 f"{version} has no {', '.join(missing)} option: "
                 + (f"use {with_it[0]} or later" if with_it else "remove it")
             )
-        return cast(WebFetchToolParam, param)
+        return cast("WebFetchToolParam", param)
 
     @classmethod
     def from_tool_definition(cls, tool: Mapping[str, Any]) -> FetchPolicy:
@@ -501,7 +534,7 @@ class FetchPolicy:
         ``strict``, ``response_inclusion``…) are accepted and ignored: they are valid in a request and
         say nothing about how a fetch runs. Keys a version does not have are still refused.
         """
-        version_keys = WEB_FETCH_VERSIONS.get(str(tool.get("type")), frozenset())
+        version_keys = _fetch_versions().get(str(tool.get("type")), frozenset())
         ignored = {k for k in tool if k in PRESENTATION_KEYS and k in version_keys}
         return cls.from_tool_param({k: v for k, v in tool.items() if k not in ignored})
 
@@ -520,10 +553,10 @@ class FetchPolicy:
             PolicyError: a key this class does not model, or an invalid value.
         """
         version = param.get("type")
-        keys = WEB_FETCH_VERSIONS.get(str(version))
+        keys = _fetch_versions().get(str(version))
         if keys is None:
             raise ToolVersionError(
-                f"unknown web fetch version {version!r}: use one of {sorted(WEB_FETCH_VERSIONS)}"
+                f"unknown web fetch version {version!r}: use one of {sorted(_fetch_versions())}"
             )
         if param.get("name") != "web_fetch":
             raise PolicyError(f"a web fetch tool must be named 'web_fetch', got {param.get('name')!r}")
@@ -598,9 +631,9 @@ def web_search_param(
         ToolVersionError: the version is unknown.
         PolicyError: a list or ``max_uses`` is invalid.
     """
-    if version not in WEB_SEARCH_VERSIONS:
+    if version not in _search_versions():
         raise ToolVersionError(
-            f"unknown web search version {version!r}: use one of {sorted(WEB_SEARCH_VERSIONS)}"
+            f"unknown web search version {version!r}: use one of {sorted(_search_versions())}"
         )
     lists = FetchPolicy(allowed_domains=allowed_domains, blocked_domains=blocked_domains, max_uses=max_uses)
     param: dict[str, Any] = {"type": version, "name": "web_search"}
@@ -612,4 +645,4 @@ def web_search_param(
         param["max_uses"] = max_uses
     if user_location is not None:
         param["user_location"] = dict(user_location)
-    return cast(WebSearchToolParam, param)
+    return cast("WebSearchToolParam", param)

@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-from anthropic.types import WebFetchURLSourcesParam
+from typing import TYPE_CHECKING, Any
 
 from .policy import FetchPolicy, Verdict
 from .urls import UrlProblem, parse_fetch_url
+
+if TYPE_CHECKING:
+    from anthropic.types import WebFetchURLSourcesParam
 
 __all__ = ["Provenance", "UrlLedger", "extract_urls"]
 

@@ -28,20 +28,17 @@ import html
 import json
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from .. import policy as _policy
 from ..errors import PolicyError
 from ..homoglyphs import PolicyWarning
-from ..policy import (
-    DEFAULT_FETCH_VERSION,
-    WEB_FETCH_VERSIONS,
-    FetchPolicy,
-    Verdict,
-    WebFetchToolParam,
-    parse_domain_entry,
-)
+from ..policy import DEFAULT_FETCH_VERSION, FetchPolicy, Verdict, parse_domain_entry
+
+if TYPE_CHECKING:
+    from ..policy import WebFetchToolParam
 
 __all__ = ["DomainFilterEditor", "split_entries"]
 
@@ -149,7 +146,7 @@ class DomainFilterEditor(widgets.VBox):  # type: ignore[misc]
         )
         self.citations = widgets.Checkbox(value=policy.citations, description="citations", indent=False)
         self.version = widgets.Dropdown(
-            options=sorted(WEB_FETCH_VERSIONS), value=version, description="version"
+            options=sorted(_policy.WEB_FETCH_VERSIONS), value=version, description="version"
         )
         self.test_urls = widgets.Textarea(
             value="\n".join(test_urls),
