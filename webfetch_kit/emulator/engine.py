@@ -36,11 +36,15 @@ EMULATOR_INFO: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Turn:
-    """A finished turn: the message JSON, its cache plan and the input known before generation."""
+    """A finished turn: the message JSON and its cache plan."""
 
     message: dict[str, Any]
     plan: CachePlan
-    start_input_tokens: int
+
+    @property
+    def start_input_tokens(self) -> int:
+        """The input known before generation (the uncached prompt tokens), for ``message_start``."""
+        return self.plan.uncached_tokens
 
 
 def _breakpoints(request: MessagesRequest, blocks: list[PrefixBlock]) -> list[tuple[int, str]]:
@@ -108,4 +112,4 @@ class Engine:
         # "A cache entry only becomes available after the first response begins": written now, just
         # before the response's first byte.
         self.cache.commit(plan)
-        return Turn(message, plan, plan.uncached_tokens)
+        return Turn(message, plan)

@@ -33,6 +33,7 @@ from .._httpserver import LoopbackServer
 from .apierrors import ApiError, error_body
 from .engine import Engine
 from .runtime import ToolRuntime
+from .standin import STANDIN_NAME
 from .streaming import sse_events, sse_frame
 from .validation import validate_request
 
@@ -43,7 +44,7 @@ logger = logging.getLogger(__name__)
 # The Messages API's documented request size limit is 32 MB.
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 EMULATOR_HEADER = "x-webfetch-emulator"
-_HEADER_VALUE = f"webfetch-kit/{__version__}; extractive stand-in (not Claude)"
+_HEADER_VALUE = f"webfetch-kit/{__version__}; {STANDIN_NAME}"
 _MAX_DRAIN_BYTES = 256 * 1024 * 1024
 _ROUTES = {"/v1/messages": "create", "/v1/messages/count_tokens": "count_tokens"}
 

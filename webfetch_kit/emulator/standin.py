@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..citations import normalize_whitespace
 from ..provenance import extract_urls
 from ..tokens import count_tokens, truncate_to_tokens
 from .documents import DocumentRef, find_documents
@@ -107,13 +108,6 @@ def _question(messages: Sequence[Mapping[str, Any]]) -> str:
     return ""
 
 
-def _distinct(items: Sequence[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:
-        seen.setdefault(item, None)
-    return list(seen)
-
-
 def _citation(doc: DocumentRef, unit: int, start: int, end: int) -> dict[str, Any]:
     text = doc.units[unit][start:end]
     base: dict[str, Any] = {"cited_text": text, "document_index": doc.index, "document_title": doc.title}
@@ -156,10 +150,8 @@ def _choose(documents: Sequence[DocumentRef], question: str) -> list[_Quote]:
     best = sorted((item for item in scored if item[0] > 0), key=lambda item: (-item[0], item[1]))
     if best:
         return sorted(quote for _, quote in best[:MAX_QUOTES])
-    newest = [
-        quote for _, quote in scored if quote.document == max((q.document for _, q in scored), default=-1)
-    ]
-    return newest[:FALLBACK_QUOTES]
+    last_document = max((quote.document for _, quote in scored), default=-1)
+    return [quote for _, quote in scored if quote.document == last_document][:FALLBACK_QUOTES]
 
 
 def _failures(content: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -174,14 +166,14 @@ def _failures(content: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def _use_tools(writer: _Writer, tools: ServerTools, question: str) -> None:
-    urls = _distinct(extract_urls(question))
+    urls = list(dict.fromkeys(extract_urls(question)))
     if urls and tools.fetch_tool is not None:
         noun = "URL" if len(urls) == 1 else "URLs"
         writer.text(f"I'll fetch the {len(urls)} {noun} named in your message.")
         for url in urls:
             _call(writer, tools, url)
     elif not urls and question and tools.search_tool is not None:
-        query = " ".join(question.split())[:_MAX_QUERY_CHARS]
+        query = normalize_whitespace(question)[:_MAX_QUERY_CHARS]
         writer.text("Your message names no URL, so I'll search first.")
         writer.ensure_fits({"type": "server_tool_use", "name": "web_search", "input": {"query": query}})
         use, result = tools.search(query)
@@ -207,7 +199,7 @@ def _answer(writer: _Writer, messages: Sequence[Mapping[str, Any]], question: st
     quotes = _choose(documents, question)
     if not quotes:
         failed = _failures(writer.generation.content)
-        reason = f" Every tool call failed ({', '.join(_distinct(failed))})." if failed else ""
+        reason = f" Every tool call failed ({', '.join(dict.fromkeys(failed))})." if failed else ""
         writer.text(
             f"The webfetch-kit {STANDIN_NAME} had no document to quote.{reason} Name a URL and offer "
             "the web_fetch tool, offer web_search, or include a document block."
@@ -220,7 +212,7 @@ def _answer(writer: _Writer, messages: Sequence[Mapping[str, Any]], question: st
         sentence = doc.units[quote.unit][quote.start : quote.end]
         cites = [_citation(doc, quote.unit, quote.start, quote.end)] if doc.citations else None
         # The text shows the sentence with its line breaks folded; cited_text keeps the exact span.
-        writer.text(" ".join(sentence.split()) + "\n", cites)
+        writer.text(normalize_whitespace(sentence) + "\n", cites)
 
 
 def generate(messages: Sequence[Mapping[str, Any]], tools: ServerTools, *, max_tokens: int) -> Generation:
