@@ -43,7 +43,7 @@ from .errors import ConfigError, ContentError
 from .extract import Document, extract_document
 from .fetchcache import CachedFetch, FetchCache
 from .netguard import NetGuard, PinnedTarget, Refusal, Resolver, make_client_kwargs, system_resolver
-from .policy import FetchPolicy, UseCounter
+from .policy import FetchPolicy
 from .tokens import count_tokens, truncate_to_tokens
 from .urls import UrlProblem, parse_fetch_url
 
@@ -196,13 +196,13 @@ class Fetcher:
             self.cache = cache
         self._transport = transport
         self._client = client
-        self._counter = UseCounter(self.policy.max_uses)
+        self._counter = self.policy.new_counter()
 
     # ------------------------------------------------------------------ public API
 
     def new_request(self) -> None:
         """Start a new API request: ``max_uses`` counts fetches per request."""
-        self._counter = UseCounter(self.policy.max_uses)
+        self._counter = self.policy.new_counter()
 
     def fetch(self, url: str, *, use_cache: bool | None = None) -> FetchOutcome:
         """Fetch one URL (blocking; safe inside a running notebook event loop)."""

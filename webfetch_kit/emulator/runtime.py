@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from ..blocks import parse_content_block, server_tool_use_block, web_fetch_error_block, web_search_error_block
+from ..usecount import UseCounter
 
 __all__ = ["RuntimeContractError", "ServerTools", "ToolRuntime"]
 
@@ -83,24 +84,23 @@ class ServerTools:
         self.fetch_tool = _tool_named(tools, "web_fetch")
         self.search_tool = _tool_named(tools, "web_search")
         self.blocks: list[dict[str, Any]] = []
-        self.attempts = {"web_fetch": 0, "web_search": 0}
+        self._uses = {
+            "web_fetch": UseCounter((self.fetch_tool or {}).get("max_uses")),
+            "web_search": UseCounter((self.search_tool or {}).get("max_uses")),
+        }
         self.web_fetch_requests = 0
         self.web_search_requests = 0
 
     def _next_id(self) -> str:
-        n = self.attempts["web_fetch"] + self.attempts["web_search"]
-        return "srvtoolu_" + hashlib.sha256(f"{self._seed}:{n}".encode()).hexdigest()[:24]
-
-    def _over_limit(self, name: Literal["web_fetch", "web_search"], tool: Mapping[str, Any]) -> bool:
-        max_uses = tool.get("max_uses")
-        return isinstance(max_uses, int) and self.attempts[name] >= max_uses
+        calls = len(self.blocks) // 2  # each call adds its server_tool_use and its result
+        return "srvtoolu_" + hashlib.sha256(f"{self._seed}:{calls}".encode()).hexdigest()[:24]
 
     def fetch(self, url: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """Call ``web_fetch`` on ``url``: the ``server_tool_use`` block and its result block."""
         assert self.fetch_tool is not None
         tool_use_id = self._next_id()
         use = dict(server_tool_use_block(tool_use_id, "web_fetch", {"url": url}))
-        if self._over_limit("web_fetch", self.fetch_tool):
+        if self._uses["web_fetch"].take() is not None:
             result = dict(web_fetch_error_block(tool_use_id, "max_uses_exceeded"))
         else:
             conversation = [*self._messages, {"role": "assistant", "content": [*self.blocks, use]}]
@@ -113,7 +113,6 @@ class ServerTools:
                 raw = web_fetch_error_block(tool_use_id, "unavailable")
             result = _checked(raw, "web_fetch_tool_result", tool_use_id)
             self.web_fetch_requests += 1
-        self.attempts["web_fetch"] += 1
         self.blocks.extend((use, result))
         return use, result
 
@@ -122,7 +121,7 @@ class ServerTools:
         assert self.search_tool is not None
         tool_use_id = self._next_id()
         use = dict(server_tool_use_block(tool_use_id, "web_search", {"query": query}))
-        if self._over_limit("web_search", self.search_tool):
+        if self._uses["web_search"].take() is not None:
             result = dict(web_search_error_block(tool_use_id, "max_uses_exceeded"))
         else:
             try:
@@ -133,7 +132,6 @@ class ServerTools:
             result = _checked(raw, "web_search_tool_result", tool_use_id)
             if isinstance(result.get("content"), list):
                 self.web_search_requests += 1
-        self.attempts["web_search"] += 1
         self.blocks.extend((use, result))
         return use, result
 
