@@ -180,6 +180,11 @@ class DomainRule:
         """The entry as it is sent to the API: ``host`` or ``host/path``."""
         return self.host + (self.path or "")
 
+    @functools.cached_property
+    def label_skeletons(self) -> list[str]:
+        """The UTS #39 skeleton of each host label (computed once: rules never change)."""
+        return [homoglyphs.skeleton(label) for label in self.unicode_host.split(".")]
+
 
 def normalize_path(path: str) -> str:
     """Normalise a URL path for segment matching (dot segments, repeated slashes, unreserved escapes).
@@ -455,7 +460,7 @@ class FetchPolicy:
         if not parsed.is_ip:
             host_skeleton = [homoglyphs.skeleton(label) for label in parsed.unicode_host.split(".")]
             for rule in rules:
-                rule_skeleton = [homoglyphs.skeleton(label) for label in rule.unicode_host.split(".")]
+                rule_skeleton = rule.label_skeletons
                 n = len(rule_skeleton)
                 if host_skeleton[-n:] == rule_skeleton and (
                     rule.path is None or _path_covers(rule.path, path)
