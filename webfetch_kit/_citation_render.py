@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .citations import status_summary
+
 if TYPE_CHECKING:
     from .citations import SourceDocument, VerificationResult
 
@@ -114,6 +116,7 @@ def _render_text(
     show_full: bool,
     page_starts: Sequence[int] = (),
     extra_windows: Sequence[tuple[int, int]] = (),
+    mark_class: str = "wfk-mark",
 ) -> str:
     """Escape ``text``, wrap each piece covered by spans in ``<mark>``, keep only context windows."""
     n = len(text)
@@ -164,7 +167,7 @@ def _render_text(
         covering = [s for s in spans if s.start <= a and b <= s.end and s.start < s.end]
         piece = _e(text[a:b])
         if covering:
-            classes = "wfk-mark"
+            classes = mark_class
             if len(covering) > 1:
                 classes += " wfk-multi"
             if any(s.status != "ok" for s in covering):
@@ -211,6 +214,7 @@ def document_section(
     prefix: str,
     context_chars: int,
     show_full: bool,
+    mark_class: str = "wfk-mark",
 ) -> str:
     spans: list[_Span] = []
     extra: list[tuple[int, int]] = []
@@ -257,6 +261,7 @@ def document_section(
         show_full=show_full,
         page_starts=page_starts,
         extra_windows=extra,
+        mark_class=mark_class,
     )
     title = _e(document.title) if document.title else "<em>untitled</em>"
     return (
@@ -266,7 +271,13 @@ def document_section(
 
 
 def quoted_section(
-    key: str, title: str | None, url: str | None, results: Sequence[VerificationResult], prefix: str
+    key: str,
+    title: str | None,
+    url: str | None,
+    results: Sequence[VerificationResult],
+    prefix: str,
+    *,
+    mark_class: str = "wfk-mark",
 ) -> str:
     """A source without text here (a web search result): its cited passages, marked."""
     quotes = []
@@ -276,7 +287,7 @@ def quoted_section(
         quotes.append(
             f'<div class="wfk-src"><a class="wfk-anchor{bad}" id="{prefix}-s{span.number}" '
             f'href="#{prefix}-a{span.number}" title="{_e(_label(span))}">[{span.number}]</a>'
-            f'<mark id="{prefix}-{key}-{span.number}" class="wfk-mark{bad}" data-cites="{span.number}" '
+            f'<mark id="{prefix}-{key}-{span.number}" class="{mark_class}{bad}" data-cites="{span.number}" '
             f'title="{_e(_label(span))}">{_e(result.actual)}</mark></div>'
         )
     heading = _e(title) if title else "<em>untitled</em>"
@@ -430,10 +441,7 @@ def render_report(
     sources = (
         f'<section class="wfk-sources"><h3>Sources</h3>{"".join(sections)}</section>' if sections else ""
     )
-    counts: dict[str, int] = {}
-    for result in results:
-        counts[result.status] = counts.get(result.status, 0) + 1
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no citations"
+    summary = status_summary(results)
     return (
         f'<div class="wfk-citations" id="{prefix}"><style>{STYLE}</style>'
         f'<div class="wfk-meta">{len(results)} citation{"" if len(results) == 1 else "s"}: '

@@ -47,6 +47,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -69,6 +70,7 @@ __all__ = [
     "number_documents",
     "read_document",
     "render_html",
+    "status_summary",
     "verify",
 ]
 
@@ -167,11 +169,13 @@ class CitationReport:
         return self.html
 
     def __str__(self) -> str:
-        counts: dict[str, int] = {}
-        for result in self.results:
-            counts[result.status] = counts.get(result.status, 0) + 1
-        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no citations"
-        return f"CitationReport({len(self.rows)} citations: {summary})"
+        return f"CitationReport({len(self.rows)} citations: {status_summary(self.results)})"
+
+
+def status_summary(results: Iterable[VerificationResult]) -> str:
+    """``"2 mismatch, 5 ok"``: how many citations have each status ("no citations" when none)."""
+    counts = Counter(result.status for result in results)
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no citations"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -637,10 +641,15 @@ def verify(message: Any, conversation: Iterable[Any] = ()) -> list[VerificationR
     Returns:
         One :class:`VerificationResult` per citation, in order; mismatches are reported, never dropped.
     """
-    conversation = list(conversation)
     response = _response_blocks(message)
-    documents = documents_in(response, conversation)
-    search_results, web_results = _search_results_in(response, _request_messages(response, conversation))
+    request = _request_messages(response, list(conversation))
+    return _verify(response, request, number_documents(request, response))
+
+
+def _verify(
+    response: list[dict[str, Any]], request: list[list[dict[str, Any]]], documents: Sequence[SourceDocument]
+) -> list[VerificationResult]:
+    search_results, web_results = _search_results_in(response, request)
     rows = _rows(response, documents)
     return [
         _verify_row(row, documents, search_results, web_results, raw)
@@ -670,10 +679,10 @@ def citation_report(
 
     if context_chars < 0:
         raise ValueError(f"context_chars must be >= 0, got {context_chars}")
-    conversation = list(conversation)
     response = _response_blocks(message)
-    documents = documents_in(response, conversation)
-    results = verify(response, conversation)
+    request = _request_messages(response, list(conversation))
+    documents = number_documents(request, response)
+    results = _verify(response, request, documents)
     key = hashlib.sha256(repr(response).encode("utf-8", "replace")).hexdigest()[:8]
     html_text = render_report(
         response, documents, results, prefix=f"wfk{key}", context_chars=context_chars, show_full=show_full

@@ -42,8 +42,8 @@ STATUS_LABELS: dict[str, str] = {
 _QUOTED_TYPES = ("web_search_result_location", "search_result_location")
 # Characters of the cited text shown in a list option.
 _OPTION_CHARS = 70
-# Longest source excerpt shown beside a mismatch.
-_DIFF_CHARS = 400
+# The viewer's highlight: the renderer's mark plus the stable hook browser tests look for.
+_MARK_CLASS = "wfk-hl wfk-mark"
 
 
 def _e(text: object) -> str:
@@ -61,10 +61,6 @@ def _option_label(result: VerificationResult) -> str:
         or (f"document {row.document_index}" if row.document_index is not None else row.type)
     )
     return f"[{row.number}] {STATUS_LABELS.get(result.status, result.status)} · “{cited}” — {source}"
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= _DIFF_CHARS else text[:_DIFF_CHARS] + "…"
 
 
 def _location(row: CitationRow) -> str:
@@ -176,17 +172,22 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
         document = result.document
         if document is not None and result.status != "unverifiable":
             section = document_section(
-                document, [result], prefix=self._prefix, context_chars=self._context_chars, show_full=False
+                document,
+                [result],
+                prefix=self._prefix,
+                context_chars=self._context_chars,
+                show_full=False,
+                mark_class=_MARK_CLASS,
             )
         elif row.type in _QUOTED_TYPES:
-            section = quoted_section("q", row.document_title, row.url, [result], self._prefix)
+            section = quoted_section(
+                "q", row.document_title, row.url, [result], self._prefix, mark_class=_MARK_CLASS
+            )
         else:
             section = (
                 '<div class="wfk-no-source">No source text to show: '
                 f'{_e(result.detail)}.</div><div class="wfk-src">{_e(row.cited_text)}</div>'
             )
-        # The renderer escapes all text (quotes included), so this class string only occurs in its tags.
-        section = section.replace('class="wfk-mark', 'class="wfk-hl wfk-mark')
         return (
             f'<div class="wfk-citations" style="max-height:28rem;overflow:auto"><style>{STYLE}</style>'
             f"{section}</div>"
