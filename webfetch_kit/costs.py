@@ -286,10 +286,15 @@ def _usage_fields(usage: anthropic.types.Usage | Mapping[str, Any]) -> dict[str,
     return out
 
 
+def _is_count(value: object) -> bool:
+    """A whole number of tokens, bytes or pages: an int (not a bool) that is not negative."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _count(value: Any, name: str) -> int:
     if value is None:
         return 0
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if not _is_count(value):
         raise ConfigError(f"usage field {name!r} must be a non-negative integer, got {value!r}")
     return value
 
@@ -299,9 +304,7 @@ def _count(value: Any, name: str) -> int:
 
 def sample_text(n_bytes: int) -> str:
     """``n_bytes`` of representative English prose (``data/sample_text.txt`` repeated and cut to size)."""
-    if isinstance(n_bytes, bool) or not isinstance(n_bytes, int) or n_bytes < 0:
-        raise ConfigError(f"size must be a non-negative integer number of bytes, got {n_bytes!r}")
-    return _sample_of_size(_sample_source(), n_bytes)
+    return _sample_of_size(_sample_source(), _checked_size(n_bytes))
 
 
 @functools.cache
@@ -357,7 +360,7 @@ def estimate_table(
 
     Args:
         sizes: content sizes in bytes (default 1 KB, 10 KB, 100 KB, 500 KB, 1 MB; 1 KB = 1,000 bytes).
-        models: model ids or aliases to price (default Haiku 4.5, Sonnet 4.5, Opus 4.1).
+        models: model ids or aliases to price (default: ``DEFAULT_ESTIMATE_MODELS``).
         max_content_tokens: the tool's ``max_content_tokens`` limit, if any.
         text: the sample to repeat instead of the kit's own.
         on: price with the rows in force on this date.
@@ -418,7 +421,7 @@ def estimate_table(
 
 
 def _checked_size(size: int) -> int:
-    if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+    if not _is_count(size):
         raise ConfigError(f"size must be a non-negative integer number of bytes, got {size!r}")
     return size
 
@@ -449,12 +452,12 @@ def pdf_estimate_table(
         ("tokens_per_page_text", tokens_per_page_text),
         ("tokens_per_page_pdf", tokens_per_page_pdf),
     ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if not _is_count(value):
             raise ConfigError(f"{name} must be a non-negative integer, got {value!r}")
     table = prices if prices is not None else load_prices()
     records: list[dict[str, object]] = []
     for count in pages:
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        if not _is_count(count):
             raise ConfigError(f"pages must be non-negative integers, got {count!r}")
         text_tokens, pdf_tokens = count * tokens_per_page_text, count * tokens_per_page_pdf
         record: dict[str, object] = {
@@ -527,7 +530,7 @@ def caching_table(
         ("per_turn_tokens", per_turn_tokens),
         ("output_tokens", output_tokens),
     ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if not _is_count(value):
             raise ConfigError(f"{name} must be a non-negative integer, got {value!r}")
     if turns < 1:
         raise ConfigError(f"turns must be >= 1, got {turns}")
@@ -662,7 +665,7 @@ def measure_corpus(
         fetcher: anything with ``fetch_many(urls, progress=False)`` returning outcomes with ``.url``,
             ``.ok``, ``.error_code``, ``.bytes_read`` and ``.document`` (``.text``, ``.media_type``,
             ``.pages``), such as :class:`webfetch_kit.Fetcher`.
-        models: model ids or aliases to price (default Haiku 4.5, Sonnet 4.5, Opus 4.1).
+        models: model ids or aliases to price (default: ``DEFAULT_ESTIMATE_MODELS``).
         on: price with the rows in force on this date.
         prices: a price table to use instead of the kit's.
     """

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from ._paths import data_dir
 from .errors import ConfigError, PricingError
@@ -133,16 +133,7 @@ class PriceTable:
                 before ``on``.
         """
         rows = self.history(model)
-        if on is None:
-            return rows[-1]
-        when = _as_date(on)
-        in_force = [r for r in rows if r.effective_date <= when]
-        if not in_force:
-            raise PricingError(
-                f"no price for {rows[0].model!r} on {when.isoformat()}: its first row is effective "
-                f"from {rows[0].effective_date.isoformat()}"
-            )
-        return in_force[-1]
+        return _in_force(rows, on, repr(rows[0].model))
 
     def tool(self, name: str, on: date | str | None = None) -> ToolPrice:
         """The fee row of server tool ``name`` (``web_search``, ``web_fetch``) in force on ``on``."""
@@ -150,16 +141,7 @@ class PriceTable:
         if not rows:
             known = ", ".join(sorted({t.tool for t in self.tools}))
             raise PricingError(f"no price for tool {name!r}; known tools: {known}")
-        if on is None:
-            return rows[-1]
-        when = _as_date(on)
-        in_force = [t for t in rows if t.effective_date <= when]
-        if not in_force:
-            raise PricingError(
-                f"no price for tool {name!r} on {when.isoformat()}: its first row is effective "
-                f"from {rows[0].effective_date.isoformat()}"
-            )
-        return in_force[-1]
+        return _in_force(rows, on, f"tool {name!r}")
 
     def to_frame(self) -> pd.DataFrame:
         """The model rows as a DataFrame (one row per model and effective date)."""
@@ -317,6 +299,23 @@ def _check_aliases(path: Path, rows: list[PriceRow]) -> None:
         for name in row.names:
             if owner.setdefault(name, row.model) != row.model:
                 raise ConfigError(f"{path}: name {name!r} is used by both {owner[name]!r} and {row.model!r}")
+
+
+_Dated = TypeVar("_Dated", "PriceRow", "ToolPrice")
+
+
+def _in_force(rows: list[_Dated], on: date | str | None, what: str) -> _Dated:
+    """The row in force on ``on`` (the newest when None) among ``rows``, sorted oldest first."""
+    if on is None:
+        return rows[-1]
+    when = _as_date(on)
+    in_force = [row for row in rows if row.effective_date <= when]
+    if not in_force:
+        raise PricingError(
+            f"no price for {what} on {when.isoformat()}: its first row is effective "
+            f"from {rows[0].effective_date.isoformat()}"
+        )
+    return in_force[-1]
 
 
 def _as_date(on: date | str) -> date:
