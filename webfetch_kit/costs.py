@@ -296,7 +296,7 @@ def _count(value: Any, name: str) -> int:
         return 0
     if not _is_count(value):
         raise ConfigError(f"usage field {name!r} must be a non-negative integer, got {value!r}")
-    return value
+    return int(value)
 
 
 # --------------------------------------------------------------------------- estimates
