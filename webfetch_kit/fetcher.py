@@ -310,12 +310,11 @@ class Fetcher:
         if not verdict.allowed:
             raise _Failure(verdict.error_code or "url_not_allowed", verdict.reason)
         canonical = _canonical(url)
-        if self.ledger is not None and not self.ledger.permits(canonical):
-            raise _Failure(
-                "url_not_in_prior_context",
-                "the URL did not appear earlier in the conversation (user input or tool results)"
-                + ("" if first_hop else "; redirect targets are checked too"),
-            )
+        if self.ledger is not None:
+            seen = self.ledger.check(canonical)  # its reason names the sources url_sources leaves out
+            if not seen.allowed:
+                hop = "" if first_hop else " (redirect targets are checked too)"
+                raise _Failure(seen.error_code or "url_not_in_prior_context", seen.reason + hop)
         if first_hop:
             code = self._counter.take()
             if code is not None:

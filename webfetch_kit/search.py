@@ -428,10 +428,11 @@ class SearchIndex:
         digest = hashlib.sha256(
             f"schema={_SCHEMA_VERSION};tokenizer={_TOKENIZER};corpus;now={relative_to}\n".encode()
         )
-        for entry in entries:
+        bodies = [entry.file.read_bytes() for entry in entries]  # read once: hashed here, indexed below
+        for entry, body in zip(entries, bodies, strict=True):
             digest.update(repr(entry).encode("utf-8"))
-            digest.update(hashlib.sha256(entry.file.read_bytes()).digest())
-        return cls._open(digest.hexdigest(), lambda: _corpus_search_documents(entries, now), path)
+            digest.update(hashlib.sha256(body).digest())
+        return cls._open(digest.hexdigest(), lambda: _corpus_search_documents(entries, bodies, now), path)
 
     @classmethod
     def _open(
@@ -624,12 +625,13 @@ def _domain_filter(
     return admits
 
 
-def _corpus_search_documents(entries: Sequence[CorpusDocument], now: datetime | None) -> list[SearchDocument]:
+def _corpus_search_documents(
+    entries: Sequence[CorpusDocument], bodies: Sequence[bytes], now: datetime | None
+) -> list[SearchDocument]:
     from .extract import extract_document
 
     docs: list[SearchDocument] = []
-    for entry in entries:
-        body = entry.file.read_bytes()
+    for entry, body in zip(entries, bodies, strict=True):
         try:
             document = extract_document(body, entry.content_type, entry.url)
         except ContentError as exc:

@@ -19,7 +19,7 @@ import functools
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._env import has_api_key
@@ -176,7 +176,7 @@ def open(
     return bench
 
 
-def serve_forever(*, port: int = 0, corpus_port: int = 0, hosts: Iterable[str] = ()) -> None:
+def serve_forever(*, port: int = 0, corpus_port: int = 0) -> None:
     """Run the corpus server and the emulator in the foreground (``webfetch-kit serve``)."""
     from .corpus import serve as serve_corpus
     from .emulator import EmulatorServer
