@@ -30,8 +30,10 @@ __all__ = [
     "WEB_SEARCH_ERROR_CODES",
     "WebFetchErrorCode",
     "WebSearchErrorCode",
+    "content_blocks",
     "document_block",
     "parse_content_block",
+    "plain",
     "server_tool_use_block",
     "web_fetch_error_block",
     "web_fetch_result_block",
@@ -160,3 +162,30 @@ def parse_content_block(block: Mapping[str, Any]) -> ContentBlock:
 
     adapter: TypeAdapter[ContentBlock] = TypeAdapter(ContentBlock)
     return adapter.validate_python(dict(block))
+
+
+def plain(value: Any) -> Any:
+    """SDK models (pydantic) become plain dicts; mappings, lists and tuples are copied through, deeply.
+
+    Everything that reads a conversation (the ledger, citations) reads SDK objects and dicts alike
+    through this one function.
+    """
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="python")
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def content_blocks(content: Any) -> list[dict[str, Any]]:
+    """A message's ``content`` as a list of block dicts: a string is one text block; non-blocks dropped."""
+    content = plain(content)
+    if content is None:
+        return []
+    if isinstance(content, str):
+        return [{"type": "text", "text": content}]
+    if isinstance(content, Iterable) and not isinstance(content, bytes | dict):
+        return [block for block in (plain(item) for item in content) if isinstance(block, dict)]
+    return []

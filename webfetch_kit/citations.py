@@ -52,6 +52,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from .blocks import content_blocks, plain
 from .errors import ContentError
 
 if TYPE_CHECKING:
@@ -182,33 +183,14 @@ def status_summary(results: Iterable[VerificationResult]) -> str:
 # Reading SDK objects and plain dicts alike
 
 
-def _plain(value: Any) -> Any:
-    """SDK models (pydantic) become plain dicts; dicts and lists are copied through."""
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="python")
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _content_blocks(content: Any) -> list[dict[str, Any]]:
-    if content is None:
-        return []
-    if isinstance(content, str):
-        return [{"type": "text", "text": content}]
-    return [block for block in (_plain(b) for b in content) if isinstance(block, dict)]
-
-
 def _response_blocks(message: Any) -> list[dict[str, Any]]:
     """The content blocks of a ``Message``, a message dict, or a list of blocks."""
     if isinstance(message, Mapping):
-        return _content_blocks(message.get("content"))
+        return content_blocks(message.get("content"))
     if hasattr(message, "content"):
-        return _content_blocks(message.content)
+        return content_blocks(message.content)
     if isinstance(message, list | tuple):
-        return _content_blocks(message)
+        return content_blocks(message)
     raise TypeError(
         f"expected an anthropic Message, a message dict or a list of content blocks, got {type(message)!r}"
     )
@@ -216,8 +198,8 @@ def _response_blocks(message: Any) -> list[dict[str, Any]]:
 
 def _message_blocks(message: Any) -> list[dict[str, Any]]:
     if isinstance(message, Mapping):
-        return _content_blocks(message.get("content"))
-    return _content_blocks(getattr(message, "content", None))
+        return content_blocks(message.get("content"))
+    return content_blocks(getattr(message, "content", None))
 
 
 def _request_messages(
@@ -262,7 +244,7 @@ def _source_document(
             blocks = (content,)
         else:
             blocks = tuple(
-                str(b.get("text", "")) if b.get("type") == "text" else "" for b in _content_blocks(content)
+                str(b.get("text", "")) if b.get("type") == "text" else "" for b in content_blocks(content)
             )
         text = "\n\n".join(blocks)
     elif kind == "url":
@@ -287,7 +269,7 @@ def _source_document(
 
 def read_document(block: Mapping[str, Any]) -> SourceDocument:
     """The readable text (pages, blocks) of one ``document`` block, outside any numbering."""
-    return _source_document(_plain(block), index=0, origin="document", url=None, retrieved_at=None)
+    return _source_document(plain(block), index=0, origin="document", url=None, retrieved_at=None)
 
 
 def _documents_of_block(
@@ -298,7 +280,7 @@ def _documents_of_block(
     if kind == "document":
         yield dict(block), f"document at {where}", None, None
     elif kind == "tool_result" and isinstance(block.get("content"), list):
-        for k, inner in enumerate(_content_blocks(block["content"])):
+        for k, inner in enumerate(content_blocks(block["content"])):
             if inner.get("type") == "document":
                 yield inner, f"document in tool_result at {where}.content[{k}]", None, None
     elif kind == "web_fetch_tool_result":
@@ -342,9 +324,9 @@ def number_documents(
     """
     located: list[tuple[dict[str, Any], str, Any, Any]] = []
     for i, blocks in enumerate(request):
-        for j, block in enumerate(_content_blocks(list(blocks))):
+        for j, block in enumerate(content_blocks(list(blocks))):
             located.extend(_documents_of_block(block, f"messages[{i}].content[{j}]"))
-    for j, block in enumerate(_content_blocks(list(response))):
+    for j, block in enumerate(content_blocks(list(response))):
         located.extend(_documents_of_block(block, f"response.content[{j}]"))
     return [
         _source_document(block, index=n, origin=origin, url=url, retrieved_at=retrieved_at)
@@ -365,10 +347,10 @@ def _search_results_in(
                 search_results.append(block)
             elif kind == "tool_result" and isinstance(block.get("content"), list):
                 search_results.extend(
-                    b for b in _content_blocks(block["content"]) if b.get("type") == "search_result"
+                    b for b in content_blocks(block["content"]) if b.get("type") == "search_result"
                 )
             elif kind == "web_search_tool_result" and isinstance(block.get("content"), list):
-                web_results.extend(r for r in _content_blocks(block["content"]) if r.get("url"))
+                web_results.extend(r for r in content_blocks(block["content"]) if r.get("url"))
     return search_results, web_results
 
 
@@ -591,7 +573,7 @@ def _verify_row(
         index = raw.get("search_result_index")
         if not isinstance(index, int) or not 0 <= index < len(search_results):
             return _result(row, "unresolved", None, f"there is no search_result {index}", None)
-        blocks = tuple(str(b.get("text", "")) for b in _content_blocks(search_results[index].get("content")))
+        blocks = tuple(str(b.get("text", "")) for b in content_blocks(search_results[index].get("content")))
         return _verify_blocks(row, blocks, f"search_result {index}", None)
     if row.type not in _LOCATION_FIELDS:
         return _result(row, "unverifiable", None, f"citation type {row.type!r} is not checked", None)

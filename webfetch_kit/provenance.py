@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .blocks import content_blocks, plain
 from .policy import FetchPolicy, Verdict
 from .urls import UrlProblem, parse_fetch_url
 
@@ -73,30 +74,11 @@ def extract_urls(text: str) -> list[str]:
     return found
 
 
-def _plain(value: Any) -> Any:
-    """SDK model objects become dicts; mappings and lists are walked."""
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
-        return dump()
-    if isinstance(value, Mapping):
-        return dict(value)
-    return value
-
-
-def _blocks(content: Any) -> list[dict[str, Any]]:
-    content = _plain(content)
-    if isinstance(content, str):
-        return [{"type": "text", "text": content}]
-    if isinstance(content, Iterable) and not isinstance(content, bytes | dict):
-        return [b for b in (_plain(item) for item in content) if isinstance(b, dict)]
-    return []
-
-
 def _tool_result_parts(content: Any) -> tuple[list[str], list[str]]:
     """(exact URLs, texts to scan) of a tool_result's content: a string, text blocks, documents."""
     urls: list[str] = []
     texts: list[str] = []
-    for block in _blocks(content):
+    for block in content_blocks(content):
         if block.get("type") == "text" and isinstance(block.get("text"), str):
             texts.append(block["text"])
         elif block.get("type") == "document":
@@ -112,7 +94,7 @@ def _document_parts(block: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     A ``url`` source names its URL exactly (recorded as is: trimming it like prose would cut
     ``…/it's-here`` to ``…/it``); a ``text`` source is prose whose URLs are extracted.
     """
-    source = _plain(block.get("source"))
+    source = plain(block.get("source"))
     if not isinstance(source, dict):
         return [], []
     if source.get("type") == "url" and isinstance(source.get("url"), str):
@@ -169,19 +151,19 @@ class UrlLedger:
         Args:
             messages: the messages, oldest first.
         """
-        plain = [_plain(m) for m in messages]
-        for message in plain:
+        dicts = [plain(m) for m in messages]
+        for message in dicts:
             if isinstance(message, dict):
-                for block in _blocks(message.get("content")):
+                for block in content_blocks(message.get("content")):
                     if block.get("type") in ("tool_use", "server_tool_use") and isinstance(
                         block.get("id"), str
                     ):
                         self._tool_names[block["id"]] = str(block.get("name"))
-        for index, message in enumerate(plain):
+        for index, message in enumerate(dicts):
             if not isinstance(message, dict):
                 continue
             role = message.get("role")
-            for block in _blocks(message.get("content")):
+            for block in content_blocks(message.get("content")):
                 self._observe_block(block, role, index)
 
     def _add_parts(self, parts: tuple[list[str], list[str]], provenance: Provenance) -> None:
@@ -205,17 +187,17 @@ class UrlLedger:
         elif kind in _SERVER_RESULT_TOOLS:
             name = _SERVER_RESULT_TOOLS[kind]
             provenance = Provenance("server_tool_result", name, index)
-            content = _plain(block.get("content"))
+            content = plain(block.get("content"))
             if kind == "web_search_tool_result":
-                for result in _blocks(content):
+                for result in content_blocks(content):
                     if isinstance(result.get("url"), str):
                         self.add(result["url"], provenance)
             elif isinstance(content, dict) and content.get("type") == "web_fetch_result":
                 if isinstance(content.get("url"), str):
                     self.add(content["url"], provenance)
-                document = _plain(content.get("content"))
+                document = plain(content.get("content"))
                 if isinstance(document, dict):
-                    source = _plain(document.get("source"))
+                    source = plain(document.get("source"))
                     if isinstance(source, dict) and source.get("type") == "text":
                         self._add_text(str(source.get("data", "")), provenance)
 
