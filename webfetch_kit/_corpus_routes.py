@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import idna
+from . import urls
 
 if TYPE_CHECKING:
     from .corpus import CorpusSite
@@ -66,23 +66,22 @@ def gzip_bomb(megabytes: int = _BOMB_MB) -> bytes:
 
 
 def normalize_host(value: str) -> str:
-    """The A-label, lower-case, port-less form of a ``Host`` header or URL host ("" if unusable)."""
+    """The A-label, lower-case, port-less form of a ``Host`` header or URL host ("" if unusable).
+
+    Only the port (and IPv6 brackets) are this function's business; the name itself goes through the
+    kit's one host normaliser, :func:`webfetch_kit.urls.normalize_host`.
+    """
     host = value.strip()
     if host.startswith("["):
         # An IPv6 literal, possibly with a port: "[::1]:8080".
         end = host.find("]")
-        return host[1:end].lower() if end > 0 else ""
-    if host.count(":") == 1:
+        host = host[1:end] if end > 0 else ""
+    elif host.count(":") == 1:
         host = host.partition(":")[0]
-    host = host.rstrip(".").lower()
     if not host:
         return ""
-    if not host.isascii():
-        try:
-            host = idna.encode(host, uts46=True).decode("ascii")
-        except idna.IDNAError:
-            return ""
-    return host
+    normalized = urls.normalize_host(host)
+    return "" if isinstance(normalized, urls.HostProblem) else normalized.ascii
 
 
 @dataclass(frozen=True)

@@ -263,7 +263,7 @@ class CorpusSite:
         """True when :meth:`transport` would deliver a request for ``url`` to this server."""
         if url.scheme not in ("http", "https"):
             return False
-        host = url.raw_host.decode("ascii", "replace").lower().rstrip(".")
+        host = normalize_host(url.raw_host.decode("ascii", "replace"))
         port = url.port
         if host in self.hosts:
             return port in (None, 80, 443)
