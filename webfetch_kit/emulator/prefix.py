@@ -31,6 +31,7 @@ There is no per-message framing overhead: the input of a request is exactly the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -103,9 +104,16 @@ def render_block(block: Mapping[str, Any]) -> str:
     return canonical_json(block)
 
 
+@functools.lru_cache(maxsize=256)
+def _count(text: str) -> int:
+    # Every request re-sends the whole conversation: a fetched document counted on turn 1 is counted
+    # again on every later turn. Remember recent counts instead (bounded: 256 rendered blocks).
+    return int(count_tokens(text))
+
+
 def block_tokens(block: Mapping[str, Any]) -> int:
     """Tokens of one content block: ``count_tokens(render_block(block))``."""
-    return int(count_tokens(render_block(block)))
+    return _count(render_block(block))
 
 
 @dataclass(frozen=True)
@@ -129,7 +137,7 @@ def prefix_blocks(
     items: list[tuple[str, str, int]] = []
     for i, tool in enumerate(tools):
         text = canonical_json(tool)
-        items.append((f"tools.{i}", f"tool\n{text}", int(count_tokens(text))))
+        items.append((f"tools.{i}", f"tool\n{text}", _count(text)))
     for j, block in enumerate(system):
         items.append((f"system.{j}", f"system\n{canonical_json(block)}", block_tokens(block)))
     for i, message in enumerate(messages):
