@@ -1,15 +1,37 @@
-"""Bounded content decoding: a gzip bomb must stop at the cap, not after it has filled memory.
+"""Bounds on work done for untrusted input: decoding a body, and running a parser or resolver in time.
 
 httpx decodes gzip even when ``identity`` was asked for, and a cap applied after decoding lets a small
 read expand without limit (SECURITY.md). The fetcher therefore reads raw bytes and decodes them here,
 with a limit on the decoded size. Encodings whose output cannot be bounded here are refused.
+
+Parsers and the resolver run on capped daemon workers (:func:`run_on_worker`): trafilatura's own timeout
+only applies to its command line, pypdf has had infinite-loop advisories, and DNS is not covered by
+httpx's timeouts.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-__all__ = ["BoundedDecoder", "DecodedTooLarge", "UnboundedEncoding"]
+__all__ = [
+    "EXTRACTION_SLOTS",
+    "BoundedDecoder",
+    "DecodedTooLarge",
+    "UnboundedEncoding",
+    "WorkerResult",
+    "run_on_worker",
+]
+
+T = TypeVar("T")
+
+# At most this many HTML/PDF extractions run at once, abandoned ones included (the fetcher's default
+# concurrency is 8).
+EXTRACTION_SLOTS = threading.BoundedSemaphore(8)
 
 _SUPPORTED = ("identity", "gzip", "x-gzip", "deflate")
 
@@ -79,3 +101,47 @@ class BoundedDecoder:
         if self._size > self._max_output:
             raise DecodedTooLarge(f"decoded body exceeds {self._max_output:,} bytes")
         return data
+
+
+@dataclass(frozen=True)
+class WorkerResult(Generic[T]):
+    """How a bounded worker ended: ``finished`` with ``value`` or ``error``, or not (see ``no_slot``)."""
+
+    finished: bool
+    value: T | None = None
+    error: BaseException | None = None
+    no_slot: bool = False
+
+
+def run_on_worker(
+    work: Callable[[], T], timeout: float, *, slots: threading.Semaphore, name: str
+) -> WorkerResult[T]:
+    """Run ``work()`` on a daemon thread and wait at most ``timeout`` seconds (waiting for a slot included).
+
+    Python cannot stop a thread, so work that overruns keeps running in the background until it ends.
+    ``slots`` caps how many such threads exist at once: when every slot is held, new work is not started
+    and reports ``no_slot`` after the timeout, so hostile input cannot pile up threads without limit.
+    """
+    started = time.monotonic()
+    if not slots.acquire(timeout=max(0.0, timeout)):
+        return WorkerResult(False, no_slot=True)
+    done = threading.Event()
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # reported to the waiting caller, not lost in the thread
+            box["error"] = exc
+        finally:
+            slots.release()
+            done.set()
+
+    try:
+        threading.Thread(target=target, name=name, daemon=True).start()
+    except BaseException:
+        slots.release()
+        raise
+    if not done.wait(max(0.0, timeout - (time.monotonic() - started))):
+        return WorkerResult(False)
+    return WorkerResult(True, box.get("value"), box.get("error"))

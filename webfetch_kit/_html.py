@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import itertools
 import re
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from ._bounded import EXTRACTION_SLOTS, run_on_worker
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -148,19 +149,11 @@ _TIMED_OUT = _TimedOut()
 
 
 def _run_bounded(work: Any, timeout: float) -> Any:
-    """Run ``work()`` in a daemon thread; its result, the exception it raised, or ``_TIMED_OUT``."""
-    box: list[Any] = []
-
-    def target() -> None:
-        try:
-            box.append(work())
-        except BaseException as exc:  # reported to the caller, who notes it and falls back
-            box.append(exc)
-
-    worker = threading.Thread(target=target, name="webfetch-kit-extract", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    return box[0] if box else _TIMED_OUT
+    """Run ``work()`` on a capped worker; its result, the exception it raised, or ``_TIMED_OUT``."""
+    result = run_on_worker(work, timeout, slots=EXTRACTION_SLOTS, name="webfetch-kit-extract")
+    if not result.finished:
+        return _TIMED_OUT
+    return result.error if result.error is not None else result.value
 
 
 def _trafilatura(tree: HtmlElement, url: str) -> tuple[str | None, str | None]:

@@ -28,10 +28,10 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ._bounded import EXTRACTION_SLOTS, run_on_worker
 from .errors import ContentError
 
 # pypdf reports repairs ("EOF marker not found") as warnings; without a handler anywhere, logging's
@@ -96,11 +96,12 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PDF_PAGES, timeout: float = 20
         ContentError: encrypted, damaged or unreadable in time.
     """
     progress = _Progress()
-    worker = threading.Thread(
-        target=_extract_into, args=(data, max_pages, progress), name="webfetch-kit-pdf", daemon=True
+    run_on_worker(
+        lambda: _extract_into(data, max_pages, progress),
+        timeout,
+        slots=EXTRACTION_SLOTS,
+        name="webfetch-kit-pdf",
     )
-    worker.start()
-    worker.join(timeout)
     if progress.error is not None:
         raise progress.error
     notes = list(progress.notes)

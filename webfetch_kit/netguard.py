@@ -47,6 +47,7 @@ from typing import Any, Final, TypeAlias
 
 import httpx
 
+from ._bounded import run_on_worker
 from .errors import ConfigError, GuardRefusal
 
 __all__ = [
@@ -379,34 +380,21 @@ def resolve_with_deadline(resolver: Resolver, host: str, deadline: float) -> lis
         GuardRefusal: With error code ``url_not_accessible`` and kind ``"dns_timeout"`` when the
             deadline passes, or kind ``"dns_failure"`` when the resolver raises.
     """
-    timeout = _remaining(deadline, host)
-    if not _lookup_slots.acquire(timeout=timeout):
+    result = run_on_worker(
+        lambda: list(resolver(host)),
+        _remaining(deadline, host),
+        slots=_lookup_slots,
+        name=f"webfetch-dns {host}",
+    )
+    if result.no_slot:
         raise _dns_timeout(host, "no resolver thread became free")
-    done = threading.Event()
-    box: dict[str, Any] = {}
-
-    def lookup() -> None:
-        try:
-            box["answer"] = list(resolver(host))
-        except BaseException as exc:  # reported to the waiting caller, not lost in the thread
-            box["error"] = exc
-        finally:
-            _lookup_slots.release()
-            done.set()
-
-    try:
-        threading.Thread(target=lookup, name=f"webfetch-dns {host}", daemon=True).start()
-    except BaseException:
-        _lookup_slots.release()
-        raise
-    if not done.wait(_remaining(deadline, host)):
+    if not result.finished:
         raise _dns_timeout(host, "the resolver did not answer")
-    if "error" in box:
-        error = box["error"]
+    if result.error is not None:
         raise GuardRefusal(
-            Refusal("url_not_accessible", f"{host} could not be resolved: {error}", "dns_failure")
-        ) from error
-    answer: list[str] = box["answer"]
+            Refusal("url_not_accessible", f"{host} could not be resolved: {result.error}", "dns_failure")
+        ) from result.error
+    answer: list[str] = result.value or []
     return answer
 
 
