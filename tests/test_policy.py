@@ -440,3 +440,8 @@ def test_a_non_ascii_subpath_entry_matches_the_url_as_it_is_sent(url: str) -> No
     assert FetchPolicy(allowed_domains=["example.com/café"]).check("https://example.com/cafe").error_code == (
         "url_not_allowed"
     )
+
+
+def test_an_entry_ending_in_a_hex_label_is_an_address_like_the_guard_says() -> None:
+    with pytest.raises(PolicyError, match="is an IP address: list domain names, not addresses"):
+        FetchPolicy(allowed_domains=["foo.0x7f"])

@@ -309,7 +309,7 @@ def decode_body(body: bytes, header_charset: str | None, *, html: bool) -> Decod
     return Decoded(data.decode(codec, errors="replace"), codec, "fallback", tuple(notes))
 
 
-_BOM_BYTES = {"utf-8": codecs.BOM_UTF8, "utf-16-be": codecs.BOM_UTF16_BE, "utf-16-le": codecs.BOM_UTF16_LE}
+_BOM_BYTES = {name: bom for bom, name in _BOMS}
 
 
 def _bom_of(body: bytes) -> str | None:

@@ -49,6 +49,7 @@ import httpx
 
 from ._bounded import run_on_worker
 from .errors import ConfigError, GuardRefusal
+from .urls import ends_in_a_number
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -260,15 +261,6 @@ def address_problem(ip: str | IPAddress) -> str | None:
 
 
 # --- numeric-looking hosts -------------------------------------------------------------------------
-
-_HEX_LABEL: Final = re.compile(r"0[xX][0-9a-fA-F]*")
-
-
-def _looks_numeric(host: str) -> bool:
-    # WHATWG URL "ends in a number": a host whose last label is a number is an IPv4 address to browsers
-    # and to inet_aton, never a DNS name (no top-level domain is numeric).
-    last = host.rstrip(".").rsplit(".", 1)[-1]
-    return bool(last) and ((last.isascii() and last.isdigit()) or _HEX_LABEL.fullmatch(last) is not None)
 
 
 _ATON_PART: Final = re.compile(r"0[xX](?P<hex>[0-9a-fA-F]*)|0(?P<oct>[0-7]*)|(?P<dec>[1-9][0-9]*)")
@@ -492,7 +484,7 @@ def _parse_entry(entry: object) -> OpenedHost:
     else:
         return _checked_address(entry, address, port)
     numeric = numeric_host_address(host.lower())
-    if numeric is not None or _looks_numeric(host):
+    if numeric is not None or ends_in_a_number(host):
         spelled = f": write {numeric}" if numeric is not None else ""
         raise _entry_error(entry, f"{host!r} is not a dotted-decimal IPv4 address{spelled}")
     return OpenedHost(_normalise_name(entry, host), port)
@@ -756,7 +748,7 @@ class NetGuard:
             )
 
         literal = _is_ip_literal(host)
-        if not literal and _looks_numeric(host):
+        if not literal and ends_in_a_number(host):
             meaning = numeric_host_address(host)
             read_as = (
                 f"the system resolver reads it as {meaning}"

@@ -41,7 +41,7 @@ import httpx
 from . import homoglyphs
 from .errors import PolicyError, ToolVersionError
 from .homoglyphs import PolicyWarning
-from .urls import HostProblem, ParsedUrl, UrlProblem, normalize_host, parse_fetch_url
+from .urls import HostProblem, ParsedUrl, UrlProblem, ends_in_a_number, normalize_host, parse_fetch_url
 from .usecount import UseCounter
 
 __all__ = [
@@ -278,7 +278,7 @@ def parse_domain_entry(entry: object, list_name: str) -> DomainRule:
     host = normalize_host(host_text)
     if isinstance(host, HostProblem):
         raise PolicyError(f"{where} is not a valid domain: {host.reason}")
-    if host.is_ip or host.ascii.rsplit(".", 1)[-1].isdigit():
+    if host.is_ip or ends_in_a_number(host.ascii):
         raise PolicyError(f"{where} is an IP address: list domain names, not addresses")
     path: str | None = None
     if slash:

@@ -42,6 +42,7 @@ __all__ = [
     "ParsedUrl",
     "UrlProblem",
     "canonical_url",
+    "ends_in_a_number",
     "normalize_host",
     "parse_fetch_url",
 ]
@@ -159,6 +160,17 @@ def normalize_host(host: str) -> _Host | HostProblem:
     if len(ascii_host) > _MAX_HOST_LENGTH:
         return HostProblem("the host name is longer than 253 characters")
     return _Host(ascii_host, ".".join(unicode_labels), False)
+
+
+_HEX_LABEL = re.compile(r"0[xX][0-9a-fA-F]*")
+
+
+def ends_in_a_number(host: str) -> bool:
+    """WHATWG URL "ends in a number": the last label is decimal or ``0x`` hex, so browsers and
+    ``inet_aton`` read the host as an IPv4 address (``127.1``, ``0x7f.1``), never as a DNS name (no
+    top-level domain is numeric)."""
+    last = host.rstrip(".").rsplit(".", 1)[-1]
+    return bool(last) and ((last.isascii() and last.isdigit()) or _HEX_LABEL.fullmatch(last) is not None)
 
 
 def _invalid(reason: str) -> UrlProblem:
