@@ -344,6 +344,14 @@ def _check_url_sources(value: object) -> None:
                 )
 
 
+def _first_covering(rules: Sequence[DomainRule], host: str, path: str) -> DomainRule | None:
+    """The first rule whose host covers ``host`` (label boundaries) and whose subpath covers ``path``."""
+    for rule in rules:
+        if _host_covers(rule.host, host) and (rule.path is None or _path_covers(rule.path, path)):
+            return rule
+    return None
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     """Domain lists and limits for web fetch, validated as the documentation says.
@@ -428,9 +436,9 @@ class FetchPolicy:
                 tricky.entry,
             )
         path = normalize_path(parsed.path)
-        for rule in rules:
-            if _host_covers(rule.host, parsed.host) and (rule.path is None or _path_covers(rule.path, path)):
-                return Verdict(True, None, f"{parsed.unicode_host} is covered by {rule.entry!r}.", rule.entry)
+        rule = _first_covering(rules, parsed.host, path)
+        if rule is not None:
+            return Verdict(True, None, f"{parsed.unicode_host} is covered by {rule.entry!r}.", rule.entry)
         return Verdict(
             False,
             "url_not_allowed",
@@ -449,14 +457,14 @@ class FetchPolicy:
                 tricky.entry,
             )
         path = normalize_path(parsed.path)
-        for rule in rules:
-            if _host_covers(rule.host, parsed.host) and (rule.path is None or _path_covers(rule.path, path)):
-                return Verdict(
-                    False,
-                    "url_not_allowed",
-                    f"{parsed.unicode_host} is blocked by {rule.entry!r}.",
-                    rule.entry,
-                )
+        blocking = _first_covering(rules, parsed.host, path)
+        if blocking is not None:
+            return Verdict(
+                False,
+                "url_not_allowed",
+                f"{parsed.unicode_host} is blocked by {blocking.entry!r}.",
+                blocking.entry,
+            )
         if not parsed.is_ip:
             host_skeleton = [homoglyphs.skeleton(label) for label in parsed.unicode_host.split(".")]
             for rule in rules:
