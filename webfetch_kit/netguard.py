@@ -49,7 +49,7 @@ import httpx
 
 from ._bounded import run_on_worker
 from .errors import ConfigError, GuardRefusal
-from .urls import ends_in_a_number
+from .urls import HostProblem, ends_in_a_number, normalize_host
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -418,7 +418,6 @@ class OpenedHost:
         return host if self.port is None else f"{host}:{self.port}"
 
 
-_NAME_LABEL: Final = re.compile(r"[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?")
 _FORBIDDEN_IN_ENTRY: Final = frozenset("@?#\\%&=;,!$'\"()<>{}|^`~+")
 
 
@@ -501,15 +500,11 @@ def _checked_address(entry: str, address: IPAddress, port: int | None) -> Opened
 
 
 def _normalise_name(entry: str, host: str) -> str:
-    # The same parser as the fetch (httpx: lower case, IDNA 2008) so entries compare equal to URL hosts.
-    try:
-        name = httpx.URL(f"http://{host}/").raw_host.decode("ascii")
-    except (httpx.InvalidURL, UnicodeError) as exc:
-        raise _entry_error(entry, f"{host!r} is not a valid host name ({exc})") from None
-    name = name.removesuffix(".")
-    if not all(_NAME_LABEL.fullmatch(label) for label in name.split(".")):
+    # The kit's one host normaliser (the one URLs go through), so entries compare equal to URL hosts.
+    name = normalize_host(host)
+    if isinstance(name, HostProblem):
         raise _entry_error(entry, "a host name is dot-separated labels of letters, digits and '-'")
-    return name
+    return name.ascii
 
 
 def parse_allow_hosts(entries: Iterable[str]) -> tuple[OpenedHost, ...]:
