@@ -12,10 +12,10 @@ import time
 import httpx
 import trafilatura
 
-from webfetch_kit.corpus import documents, serve
-from webfetch_kit.fetchcache import FetchCache
-from webfetch_kit.fetcher import Fetcher
-from webfetch_kit.policy import FetchPolicy
+from webfetch_kit.lab.corpus import documents, serve
+from webfetch_kit.net.cache import FetchCache
+from webfetch_kit.net.fetcher import Fetcher
+from webfetch_kit.rules.policy import FetchPolicy
 
 ROUNDS = 5
 

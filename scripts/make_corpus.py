@@ -636,7 +636,7 @@ def main() -> None:
     build_lookalike()
     manifest.extend(make_corpus_pdfs.build(ROOT / make_corpus_pdfs.HOST))
     doc = {
-        "description": "The webfetch-kit local corpus: one entry per document served by webfetch_kit.corpus.",
+        "description": "The webfetch-kit local corpus: one entry per document served by webfetch_kit.lab.corpus.",
         "lookalike_host": {"unicode": "dоcs.example.com", "a_label": LOOKALIKE},
         "documents": manifest,
     }

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from webfetch_kit.corpus import CorpusSite
+    from webfetch_kit.lab.corpus import CorpusSite
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +20,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def corpus_site() -> Iterator[CorpusSite]:
     """The local corpus served on 127.0.0.1 (an ephemeral port) for the whole test session."""
-    from webfetch_kit.corpus import serve
+    from webfetch_kit.lab.corpus import serve
 
     with serve() as site:
         yield site

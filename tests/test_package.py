@@ -72,7 +72,7 @@ def test_design_contract_names_are_at_the_root() -> None:
 
 def test_policy_and_fetcher_load_the_sdk_only_when_a_tool_param_is_needed() -> None:
     code = (
-        "import sys; from webfetch_kit.fetcher import Fetcher; from webfetch_kit.policy import FetchPolicy; "
+        "import sys; from webfetch_kit.net.fetcher import Fetcher; from webfetch_kit.rules.policy import FetchPolicy; "
         "FetchPolicy(allowed_domains=['example.com']).check('https://docs.example.com/'); "
         "print('anthropic' in sys.modules)"
     )

@@ -1,15 +1,39 @@
 """webfetch-kit: a research workbench for Claude's web fetch tool.
 
-Everything users touch is reachable from here. Names are loaded lazily on first use so that
-``import webfetch_kit`` stays fast (the SDK, trafilatura and pandas are heavy to import).
+Everything users touch is reachable from here (``from webfetch_kit import Fetcher, FetchPolicy``). Names
+load lazily on first use so that ``import webfetch_kit`` stays fast (the SDK, trafilatura and pandas are
+heavy to import).
+
+The package is laid out along the pipeline; arrows point one way (a folder imports only folders above it
+in this list, and the shared ground)::
+
+    errors · problem · blocks · tokens · clock · _data · _env      shared ground, imported by all
+    rules/      urls, policy, tool definitions, provenance,         pure: URL -> verdict
+                homoglyphs, use counter
+    reading/    extract_document: sniffing, charsets, HTML, PDF    pure: bytes -> Document
+    net/        guard, fetcher, fetch cache, bounded workers,      the only door to the network
+                loopback server base
+    search/     index, query terms, encrypted_content, page_age    consumers: documents and blocks in,
+    citations/  model, numbering, verify, render                   tables, pages and answers out
+    costs/      pricing, cost_of, estimates, measure_corpus
+    emulator/   the Messages API subset on loopback
+    lab/        corpus server and routes, kit runtime, workbench
+    widgets/    DomainFilterEditor, CitationViewer
+
+How one URL flows::
+
+    URL --rules.policy--> Verdict --rules.provenance--> ledger check --net.guard--> pinned address
+        --net.fetcher (HTTP, caps)--> bytes --reading.extract--> Document --blocks--> result block
+        --> emulator (stand-in answer, usage) / citations (verify, render) / costs (tokens -> USD)
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-from typing import TYPE_CHECKING, Any
+import typing
 
+from ._env import __version__
 from .errors import (
     BackendError,
     ConfigError,
@@ -26,9 +50,7 @@ from .errors import (
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__version__ = "0.1.0"
-
-# public name -> module that defines it
+# public name -> module (relative to this package) that defines it
 _LAZY: dict[str, str] = {
     "count_tokens": "tokens",
     "count_tokens_exact": "tokens",
@@ -37,27 +59,27 @@ _LAZY: dict[str, str] = {
     "rule_of_thumb_tokens": "tokens",
     "TokenCount": "tokens",
     "TokenizerInfo": "tokens",
-    "FetchPolicy": "policy",
-    "Verdict": "policy",
-    "web_search_param": "policy",
-    "PolicyWarning": "homoglyphs",
-    "UseCounter": "usecount",
-    "UrlLedger": "provenance",
-    "Provenance": "provenance",
-    "extract_urls": "provenance",
-    "canonical_url": "urls",
-    "parse_fetch_url": "urls",
-    "ParsedUrl": "urls",
-    "UrlProblem": "urls",
-    "NetGuard": "netguard",
-    "address_problem": "netguard",
-    "extract_document": "extract",
-    "Document": "extract",
-    "pdf_page_texts": "extract",
-    "page_of_offset": "extract",
-    "Fetcher": "fetcher",
-    "FetchOutcome": "fetcher",
-    "FetchCache": "fetchcache",
+    "FetchPolicy": "rules.policy",
+    "Verdict": "rules.policy",
+    "web_search_param": "rules.policy",
+    "PolicyWarning": "rules.homoglyphs",
+    "UseCounter": "rules.usecount",
+    "UrlLedger": "rules.provenance",
+    "Provenance": "rules.provenance",
+    "extract_urls": "rules.provenance",
+    "canonical_url": "rules.urls",
+    "parse_fetch_url": "rules.urls",
+    "ParsedUrl": "rules.urls",
+    "UrlProblem": "rules.urls",
+    "NetGuard": "net.guard",
+    "address_problem": "net.guard",
+    "extract_document": "reading.extract",
+    "Document": "reading.extract",
+    "pdf_page_texts": "reading.extract",
+    "page_of_offset": "reading.extract",
+    "Fetcher": "net.fetcher",
+    "FetchOutcome": "net.fetcher",
+    "FetchCache": "net.cache",
     "SearchIndex": "search",
     "SearchHit": "search",
     "decode_encrypted_content": "search",
@@ -74,85 +96,45 @@ _LAZY: dict[str, str] = {
     "caching_table": "costs",
     "measure_corpus": "costs",
     "Cost": "costs",
-    "load_prices": "pricing",
-    "PriceRow": "pricing",
-    "CorpusSite": "corpus",
-    "CORPUS_HOSTS": "corpus",
+    "load_prices": "costs",
+    "PriceRow": "costs",
+    "CorpusSite": "lab.corpus",
+    "CORPUS_HOSTS": "_data",
     "EmulatorServer": "emulator",
     "ManualClock": "clock",
-    "Workbench": "workbench",
+    "Workbench": "lab.workbench",
     "DomainFilterEditor": "widgets",
     "CitationViewer": "widgets",
 }
-_LAZY_MODULES = (
-    "tokens",
-    "policy",
-    "provenance",
-    "urls",
-    "netguard",
-    "extract",
-    "fetcher",
-    "search",
-    "citations",
-    "costs",
-    "pricing",
-    "corpus",
-    "emulator",
-    "workbench",
-    "blocks",
-    "homoglyphs",
-    "widgets",
-)
+# public module attribute -> the module it names
+_LAZY_MODULES: dict[str, str] = {
+    "blocks": "blocks",
+    "tokens": "tokens",
+    "rules": "rules",
+    "net": "net",
+    "reading": "reading",
+    "search": "search",
+    "citations": "citations",
+    "costs": "costs",
+    "emulator": "emulator",
+    "lab": "lab",
+    "widgets": "widgets",
+    "workbench": "lab.workbench",
+}
 
-if TYPE_CHECKING:
-    from . import (
-        blocks as blocks,
-    )
-    from . import (
-        citations as citations,
-    )
-    from . import (
-        corpus as corpus,
-    )
-    from . import (
-        costs as costs,
-    )
-    from . import (
-        emulator as emulator,
-    )
-    from . import (
-        extract as extract,
-    )
-    from . import (
-        fetcher as fetcher,
-    )
-    from . import (
-        homoglyphs as homoglyphs,
-    )
-    from . import (
-        netguard as netguard,
-    )
-    from . import (
-        policy as policy,
-    )
-    from . import (
-        pricing as pricing,
-    )
-    from . import (
-        provenance as provenance,
-    )
-    from . import (
-        search as search,
-    )
-    from . import (
-        tokens as tokens,
-    )
-    from . import (
-        urls as urls,
-    )
-    from . import (
-        workbench as workbench,
-    )
+if typing.TYPE_CHECKING:
+    from . import blocks as blocks
+    from . import citations as citations
+    from . import costs as costs
+    from . import emulator as emulator
+    from . import lab as lab
+    from . import net as net
+    from . import reading as reading
+    from . import rules as rules
+    from . import search as search
+    from . import tokens as tokens
+    from . import widgets as widgets
+    from ._data import CORPUS_HOSTS as CORPUS_HOSTS
     from .citations import CitationRow as CitationRow
     from .citations import VerificationResult as VerificationResult
     from .citations import citation_report as citation_report
@@ -161,33 +143,39 @@ if TYPE_CHECKING:
     from .citations import render_html as render_html
     from .citations import verify as verify
     from .clock import ManualClock as ManualClock
-    from .corpus import CORPUS_HOSTS as CORPUS_HOSTS
-    from .corpus import CorpusSite as CorpusSite
     from .costs import Cost as Cost
+    from .costs import PriceRow as PriceRow
     from .costs import caching_table as caching_table
     from .costs import cost_of as cost_of
     from .costs import estimate_table as estimate_table
+    from .costs import load_prices as load_prices
     from .costs import measure_corpus as measure_corpus
     from .costs import pdf_estimate_table as pdf_estimate_table
     from .emulator import EmulatorServer as EmulatorServer
-    from .extract import Document as Document
-    from .extract import extract_document as extract_document
-    from .extract import page_of_offset as page_of_offset
-    from .extract import pdf_page_texts as pdf_page_texts
-    from .fetchcache import FetchCache as FetchCache
-    from .fetcher import Fetcher as Fetcher
-    from .fetcher import FetchOutcome as FetchOutcome
-    from .homoglyphs import PolicyWarning as PolicyWarning
-    from .netguard import NetGuard as NetGuard
-    from .netguard import address_problem as address_problem
-    from .policy import FetchPolicy as FetchPolicy
-    from .policy import Verdict as Verdict
-    from .policy import web_search_param as web_search_param
-    from .pricing import PriceRow as PriceRow
-    from .pricing import load_prices as load_prices
-    from .provenance import Provenance as Provenance
-    from .provenance import UrlLedger as UrlLedger
-    from .provenance import extract_urls as extract_urls
+    from .lab import workbench as workbench
+    from .lab.corpus import CorpusSite as CorpusSite
+    from .lab.workbench import Workbench as Workbench
+    from .net.cache import FetchCache as FetchCache
+    from .net.fetcher import Fetcher as Fetcher
+    from .net.fetcher import FetchOutcome as FetchOutcome
+    from .net.guard import NetGuard as NetGuard
+    from .net.guard import address_problem as address_problem
+    from .reading.extract import Document as Document
+    from .reading.extract import extract_document as extract_document
+    from .reading.extract import page_of_offset as page_of_offset
+    from .reading.extract import pdf_page_texts as pdf_page_texts
+    from .rules.homoglyphs import PolicyWarning as PolicyWarning
+    from .rules.policy import FetchPolicy as FetchPolicy
+    from .rules.policy import Verdict as Verdict
+    from .rules.policy import web_search_param as web_search_param
+    from .rules.provenance import Provenance as Provenance
+    from .rules.provenance import UrlLedger as UrlLedger
+    from .rules.provenance import extract_urls as extract_urls
+    from .rules.urls import ParsedUrl as ParsedUrl
+    from .rules.urls import UrlProblem as UrlProblem
+    from .rules.urls import canonical_url as canonical_url
+    from .rules.urls import parse_fetch_url as parse_fetch_url
+    from .rules.usecount import UseCounter as UseCounter
     from .search import SearchHit as SearchHit
     from .search import SearchIndex as SearchIndex
     from .search import decode_encrypted_content as decode_encrypted_content
@@ -198,14 +186,8 @@ if TYPE_CHECKING:
     from .tokens import rule_of_thumb_tokens as rule_of_thumb_tokens
     from .tokens import tokenizer_info as tokenizer_info
     from .tokens import truncate_to_tokens as truncate_to_tokens
-    from .urls import ParsedUrl as ParsedUrl
-    from .urls import UrlProblem as UrlProblem
-    from .urls import canonical_url as canonical_url
-    from .urls import parse_fetch_url as parse_fetch_url
-    from .usecount import UseCounter as UseCounter
     from .widgets import CitationViewer as CitationViewer
     from .widgets import DomainFilterEditor as DomainFilterEditor
-    from .workbench import Workbench as Workbench
 
 __all__ = [
     "BackendError",
@@ -225,11 +207,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> typing.Any:
     if name in _LAZY:
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     elif name in _LAZY_MODULES:
-        value = importlib.import_module(f".{name}", __name__)
+        value = importlib.import_module(f".{_LAZY_MODULES[name]}", __name__)
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     globals()[name] = value

@@ -1,4 +1,4 @@
-"""API key lookup in one place: explicit argument, then the environment, then a clear error."""
+"""The kit's version, and the API key looked up in one place: explicit argument, then the environment."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import os
 
 from .errors import BackendError
 
-__all__ = ["api_key_from_env", "has_api_key"]
+__all__ = ["__version__", "api_key_from_env", "has_api_key"]
+
+__version__ = "0.1.0"
 
 
 def has_api_key() -> bool:

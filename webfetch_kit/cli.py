@@ -72,8 +72,8 @@ def _parser() -> argparse.ArgumentParser:
 def _fetch(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
-    from .fetcher import Fetcher
-    from .policy import FetchPolicy
+    from .net.fetcher import Fetcher
+    from .rules.policy import FetchPolicy
 
     policy = FetchPolicy(
         allowed_domains=args.allowed_domains,
@@ -83,7 +83,7 @@ def _fetch(args: argparse.Namespace) -> int:
     )
     with ExitStack() as stack:
         if args.offline:
-            from .corpus import serve
+            from .lab.corpus import serve
 
             site = stack.enter_context(serve())
             fetcher = Fetcher(policy, **site.fetch_options())
@@ -101,7 +101,7 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 def _estimate(args: argparse.Namespace) -> int:
-    from .costs import estimate_table
+    from .costs.estimates import estimate_table
 
     kwargs: dict[str, object] = {"max_content_tokens": args.max_content_tokens}
     if args.models:
@@ -121,12 +121,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "serve-corpus":
-            from .corpus import serve_forever
+            from .lab.corpus import serve_forever
 
             serve_forever(args.port)
             return 0
         if args.command == "serve":
-            from .workbench import serve_forever as serve_both
+            from .lab.workbench import serve_forever as serve_both
 
             serve_both(port=args.port, corpus_port=args.corpus_port)
             return 0

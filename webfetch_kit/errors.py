@@ -20,10 +20,7 @@ The hierarchy::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .netguard import Refusal
+from typing import Protocol
 
 __all__ = [
     "BackendError",
@@ -38,6 +35,14 @@ __all__ = [
     "ToolVersionError",
     "WebfetchError",
 ]
+
+
+class _CodedProblem(Protocol):
+    # What a guard refusal carries: an error code and the sentence that explains it.
+    @property
+    def error_code(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
 
 
 class WebfetchError(Exception):
@@ -72,7 +77,7 @@ class ContentError(WebfetchError):
 class GuardRefusal(WebfetchError):
     """A guard step refused a URL; ``refusal`` holds the error code and detail to report."""
 
-    def __init__(self, refusal: Refusal) -> None:
+    def __init__(self, refusal: _CodedProblem) -> None:
         super().__init__(f"{refusal.error_code}: {refusal.detail}")
         self.refusal = refusal
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from webfetch_kit.blocks import document_block, web_fetch_error_block, web_fetch_result_block
 from webfetch_kit.clock import ManualClock
-from webfetch_kit.extract import Document, extract_document
-from webfetch_kit.policy import FetchPolicy
+from webfetch_kit.reading.extract import Document, extract_document
+from webfetch_kit.rules.policy import FetchPolicy
 from webfetch_kit.search import SearchIndex
 
 CORPUS = Path(__file__).resolve().parents[2] / "data" / "corpus"

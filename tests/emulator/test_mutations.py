@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from webfetch_kit import workbench
-from webfetch_kit.workbench import Workbench
+from webfetch_kit.lab.workbench import Workbench
 
 BASE: dict[str, Any] = {
     "model": "claude-sonnet-4-6",

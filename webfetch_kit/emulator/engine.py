@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .. import __version__
+from .._env import __version__
 from .models import min_cacheable_tokens
 from .prefix import PrefixBlock, canonical_json, prefix_blocks
 from .promptcache import CachePlan, PromptCache

@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 from typing import get_args
 
+from ..costs.pricing import PriceRow, load_prices
 from ..errors import PricingError
-from ..pricing import PriceRow, load_prices
 
 __all__ = ["DEFAULT_MIN_CACHEABLE_TOKENS", "is_known_model", "min_cacheable_tokens", "sdk_model_ids"]
 

@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..search import decode_encrypted_content
+from ..search.index import decode_encrypted_content
 from ..tokens import count_tokens
 from .documents import document_text
 

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from ..blocks import parse_content_block, server_tool_use_block, web_fetch_error_block, web_search_error_block
-from ..usecount import UseCounter
+from ..rules.usecount import UseCounter
 
 __all__ = ["RuntimeContractError", "ServerTools", "ToolRuntime"]
 

@@ -28,8 +28,8 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import __version__
-from .._httpserver import LoopbackServer
+from .._env import __version__
+from ..net.loopback import LoopbackServer
 from .apierrors import ApiError, error_body
 from .engine import Engine
 from .runtime import ToolRuntime

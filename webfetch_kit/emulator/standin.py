@@ -3,7 +3,7 @@
 What it does with a request, in order:
 
 1. Reads the last ``user`` turn's text (its ``text`` blocks) as the question.
-2. If that text names URLs (:func:`webfetch_kit.provenance.extract_urls`) and ``web_fetch`` is offered,
+2. If that text names URLs (:func:`webfetch_kit.rules.provenance.extract_urls`) and ``web_fetch`` is offered,
    fetches each distinct URL in order (calls beyond ``max_uses`` become ``max_uses_exceeded`` results).
 3. Else, if ``web_search`` is offered, searches with the question text, then fetches the top
    :data:`FETCH_TOP_RESULTS` result URLs when ``web_fetch`` is offered.
@@ -29,8 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..citations import normalize_whitespace
-from ..provenance import extract_urls
+from ..citations.core import normalize_whitespace
+from ..rules.provenance import extract_urls
 from ..tokens import count_tokens, truncate_to_tokens
 from .documents import DocumentRef, find_documents
 from .prefix import block_tokens

@@ -13,7 +13,7 @@ Decisions (each follows the SDK's request types or the documentation; the emulat
   (``anthropic-beta`` header or ``?beta=true``) may also use ``BetaToolUnionParam`` types.
 - Domain lists: "You can use either allowed_domains or blocked_domains, but not both in the same
   request" and "Domains should not include the HTTP/HTTPS scheme" (web fetch tool documentation). The
-  checks are the kit's :class:`~webfetch_kit.policy.FetchPolicy` (its ``PolicyError`` message kept).
+  checks are the kit's :class:`~webfetch_kit.rules.policy.FetchPolicy` (its ``PolicyError`` message kept).
 - ``cache_control``: "You can define up to 4 cache breakpoints"; ``ttl`` is ``"5m"`` or ``"1h"``; and
   when TTLs are mixed, "cache entries with longer TTL must appear before shorter TTLs (i.e., a 1-hour
   cache entry must appear before any 5-minute cache entries)" (prompt caching documentation). A
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import PolicyError
-from ..policy import FetchPolicy
+from ..rules.policy import FetchPolicy
 from .apierrors import ApiError
 from .models import is_known_model
 

@@ -28,8 +28,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from .._citation_render import STYLE, document_section, mismatch_diff, quoted_section
-from ..citations import CitationRow, VerificationResult, verify
+from ..citations.core import CitationRow, VerificationResult, verify
+from ..citations.render import STYLE, document_section, mismatch_diff, quoted_section
 
 __all__ = ["STATUS_LABELS", "CitationViewer"]
 

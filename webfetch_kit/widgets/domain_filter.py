@@ -1,6 +1,6 @@
 """The domain filter editor: edit one domain list, test URLs against it live, export the tool definition.
 
-Everything the editor shows is computed by :class:`~webfetch_kit.policy.FetchPolicy`; the widget only
+Everything the editor shows is computed by :class:`~webfetch_kit.rules.policy.FetchPolicy`; the widget only
 splits the text boxes into entries and renders the results. Text typed by the user (entries, URLs) is
 untrusted and always passed through :func:`html.escape` before it reaches an HTML widget (the widget sets
 its value as ``innerHTML`` unsanitized, so an unescaped ``<img onerror=...>`` would run).
@@ -32,13 +32,13 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from .. import policy as _policy
 from ..errors import PolicyError
-from ..homoglyphs import PolicyWarning
-from ..policy import DEFAULT_FETCH_VERSION, FetchPolicy, Verdict, parse_domain_entry
+from ..rules import policy as _policy
+from ..rules.homoglyphs import PolicyWarning
+from ..rules.policy import DEFAULT_FETCH_VERSION, FetchPolicy, Verdict, parse_domain_entry
 
 if TYPE_CHECKING:
-    from ..policy import WebFetchToolParam
+    from ..rules.policy import WebFetchToolParam
 
 __all__ = ["DomainFilterEditor", "split_entries"]
 

@@ -1,0 +1,388 @@
+"""The fetch executor against the corpus server over real loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from anthropic.types import WebFetchToolResultBlock
+
+from webfetch_kit.blocks import parse_content_block
+from webfetch_kit.clock import ManualClock
+from webfetch_kit.errors import ConfigError
+from webfetch_kit.lab.corpus import CorpusSite
+from webfetch_kit.net.cache import FetchCache
+from webfetch_kit.net.fetcher import Fetcher, FetchOutcome
+from webfetch_kit.reading.extract import pdf_page_texts
+from webfetch_kit.rules.policy import FetchPolicy
+from webfetch_kit.rules.provenance import UrlLedger
+from webfetch_kit.tokens import count_tokens
+
+PAPERS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "papers.example.net"
+
+
+@pytest.fixture
+def site(corpus_site: CorpusSite) -> Iterator[CorpusSite]:
+    corpus_site.reset_counts()
+    yield corpus_site
+
+
+def make(site: CorpusSite, policy: FetchPolicy | None = None, **kwargs: object) -> Fetcher:
+    options: dict[str, object] = {**site.fetch_options(), "deadline": 5.0, **kwargs}
+    return Fetcher(policy or FetchPolicy(), **options)  # type: ignore[arg-type]
+
+
+def block_of(outcome: FetchOutcome) -> WebFetchToolResultBlock:
+    parsed = parse_content_block(outcome.to_block("srvtoolu_test"))
+    assert isinstance(parsed, WebFetchToolResultBlock)
+    return parsed
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def test_html_page_becomes_a_text_document_block(site: CorpusSite) -> None:
+    outcome = make(site, FetchPolicy(citations=True)).fetch(site.url("docs.example.com/guide/web-fetch"))
+    assert outcome.ok, outcome.detail
+    assert outcome.document is not None
+    assert outcome.status == 200
+    assert outcome.bytes_read > 90_000
+    assert "web fetch" in outcome.document.text.lower()
+    block = block_of(outcome)
+    assert block.content.type == "web_fetch_result"
+    assert block.content.url == "https://docs.example.com/guide/web-fetch"
+    assert block.content.content.source.type == "text"
+    assert block.content.content.citations is not None and block.content.content.citations.enabled
+    assert block.content.retrieved_at is not None and block.content.retrieved_at.endswith("Z")
+
+
+def test_pdf_keeps_base64_source_and_per_page_text(site: CorpusSite) -> None:
+    outcome = make(site).fetch(site.url("papers.example.net/tide-pools.pdf"))
+    assert outcome.ok, outcome.detail
+    doc = outcome.document
+    assert doc is not None and doc.is_pdf
+    raw = (PAPERS / "tide-pools.pdf").read_bytes()
+    assert doc.source_bytes == raw
+    assert doc.pages == pdf_page_texts(raw)
+    assert len(doc.pages) >= 3
+    block = block_of(outcome)
+    source = block.content.content.source  # type: ignore[union-attr]
+    assert source.type == "base64" and source.media_type == "application/pdf"
+    assert base64.b64decode(source.data) == raw
+
+
+def test_non_utf8_page_decodes_with_its_charset(site: CorpusSite) -> None:
+    outcome = make(site).fetch(site.url("docs.example.com/legacy/charset"))
+    assert outcome.ok and outcome.document is not None
+    assert "é" in outcome.document.text
+    assert "\ufffd" not in outcome.document.text
+
+
+def test_javascript_only_page_is_near_empty_and_says_so(site: CorpusSite) -> None:
+    outcome = make(site).fetch(site.url("docs.example.com/app/"))
+    assert outcome.ok and outcome.document is not None
+    assert outcome.document.javascript_only
+    assert len(outcome.document.text) < 200
+
+
+def test_plain_text_is_kept_as_is(site: CorpusSite) -> None:
+    outcome = make(site).fetch(site.url("docs.example.com/notes/changelog.txt"))
+    assert outcome.ok and outcome.document is not None
+    assert outcome.document.kind == "text"
+
+
+# --- truncation --------------------------------------------------------------------------------
+
+
+def test_max_content_tokens_truncates_text_and_records_counts(site: CorpusSite) -> None:
+    outcome = make(site, FetchPolicy(max_content_tokens=300)).fetch(
+        site.url("docs.example.com/guide/web-fetch")
+    )
+    assert outcome.ok and outcome.document is not None
+    assert outcome.truncated
+    assert outcome.tokens_before is not None and outcome.tokens_before > 10_000
+    assert outcome.tokens_after == count_tokens(outcome.document.text) <= 300
+    assert outcome.tokens_after > 250
+
+
+def test_max_content_tokens_does_not_apply_to_pdfs(site: CorpusSite) -> None:
+    outcome = make(site, FetchPolicy(max_content_tokens=10)).fetch(
+        site.url("papers.example.net/tide-pools.pdf")
+    )
+    assert outcome.ok and not outcome.truncated
+    assert outcome.tokens_after == outcome.tokens_before
+
+
+# --- error codes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host_path", "code"),
+    [
+        ("lab.example.net/status/404", "url_not_accessible"),
+        ("lab.example.net/status/403", "url_not_accessible"),
+        ("lab.example.net/status/500", "url_not_accessible"),
+        ("lab.example.net/status/429", "too_many_requests"),
+        ("docs.example.com/api/tools.json", "unsupported_content_type"),
+        ("docs.example.com/img/pipeline.png", "unsupported_content_type"),
+        ("lab.example.net/big/sized?mb=20", "content_too_large"),
+        ("lab.example.net/big/chunked?mb=20", "content_too_large"),
+        ("lab.example.net/gzip-bomb", "content_too_large"),
+        ("lab.example.net/encoding/br", "url_not_accessible"),
+        ("lab.example.net/redirect/loop", "url_not_accessible"),
+        ("papers.example.net/encrypted.pdf", None),
+        ("papers.example.net/truncated.pdf", None),
+    ],
+)
+def test_misbehaving_routes_become_error_outcomes(site: CorpusSite, host_path: str, code: str | None) -> None:
+    outcome = make(site).fetch(site.url(host_path))
+    assert not outcome.ok
+    if code is not None:
+        assert outcome.error_code == code, outcome.detail
+    block = block_of(outcome)
+    assert block.content.type == "web_fetch_tool_result_error"
+    assert block.content.error_code == outcome.error_code
+    assert outcome.detail  # a human reason, kept out of the block
+    assert outcome.detail not in outcome.to_block("x").__repr__()
+
+
+def test_a_pdf_served_as_html_is_still_a_pdf(site: CorpusSite) -> None:
+    outcome = make(site).fetch(site.url("lab.example.net/types/pdf-as-html"))
+    assert outcome.ok and outcome.document is not None and outcome.document.is_pdf
+
+
+def test_html_served_as_pdf_is_read_as_html_and_noted(site: CorpusSite) -> None:
+    outcome = make(site).fetch(site.url("lab.example.net/types/html-as-pdf"))
+    assert outcome.ok and outcome.document is not None and outcome.document.kind == "html"
+    assert any(note.startswith("content_type_mismatch") for note in outcome.notes)
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("ftp://docs.example.com/x", "invalid_tool_input"),
+        ("https://user@docs.example.com/", "invalid_tool_input"),
+        ("https://docs.example.com/" + "a" * 300, "url_too_long"),
+        ("not a url", "invalid_tool_input"),
+    ],
+)
+def test_bad_urls_never_raise_and_never_reach_the_server(site: CorpusSite, url: str, code: str) -> None:
+    outcome = make(site).fetch(url)
+    assert outcome.error_code == code
+    assert site.request_count == 0
+
+
+def test_domain_policy_refuses_before_any_request(site: CorpusSite) -> None:
+    fetcher = make(site, FetchPolicy(allowed_domains=["docs.example.com"]))
+    outcome = fetcher.fetch(site.url("blog.example.org/posts/reading-the-web"))
+    assert outcome.error_code == "url_not_allowed"
+    assert site.request_count == 0
+
+
+def test_max_uses_counts_per_request(site: CorpusSite) -> None:
+    fetcher = make(site, FetchPolicy(max_uses=2))
+    urls = [site.url("lab.example.net/ok")] * 3
+    codes = [fetcher.fetch(u).error_code for u in urls]
+    assert codes == [None, None, "max_uses_exceeded"]
+    fetcher.new_request()
+    assert fetcher.fetch(urls[0]).ok
+
+
+# --- redirects ---------------------------------------------------------------------------------
+
+
+def test_redirect_chain_is_followed_and_each_hop_recorded(site: CorpusSite) -> None:
+    outcome = make(site).fetch(site.url("lab.example.net/redirect/chain/3"))
+    assert outcome.ok, outcome.detail
+    assert len(outcome.redirects) == 3
+    assert outcome.final_url == "https://lab.example.net/ok"
+
+
+def test_every_redirect_hop_is_checked_against_the_domain_policy(site: CorpusSite) -> None:
+    fetcher = make(site, FetchPolicy(allowed_domains=["lab.example.net"]))
+    outcome = fetcher.fetch(site.url("lab.example.net/redirect/cross-host"))
+    assert outcome.error_code == "url_not_allowed"
+    assert site.count_for(host="docs.example.com") == 0
+
+
+@pytest.mark.parametrize("route", ["redirect/private", "redirect/metadata", "redirect/loopback"])
+def test_redirects_to_internal_addresses_are_refused(site: CorpusSite, route: str) -> None:
+    outcome = make(site).fetch(f"http://lab.example.net/{route}")
+    assert outcome.error_code == "url_not_accessible", outcome.detail
+    assert site.count_for(host="lab.example.net") == 1  # only the redirecting request was made
+
+
+def test_https_to_http_downgrade_is_refused(site: CorpusSite) -> None:
+    outcome = make(site).fetch(site.url("lab.example.net/redirect/downgrade"))
+    assert outcome.error_code == "url_not_accessible"
+    assert "downgrade" in outcome.detail
+
+
+def test_redirect_targets_must_also_be_in_prior_context(site: CorpusSite) -> None:
+    start = site.url("lab.example.net/redirect/once")
+    ledger = UrlLedger()
+    ledger.observe([{"role": "user", "content": f"Please read {start}"}])
+    outcome = make(site, ledger=ledger).fetch(start)
+    assert outcome.error_code == "url_not_in_prior_context"
+    assert "redirect" in outcome.detail
+    ledger.observe([{"role": "user", "content": "and https://lab.example.net/ok"}])
+    assert make(site, ledger=ledger).fetch(start).ok
+
+
+def test_ledger_refuses_urls_not_seen_and_prefix_extensions(site: CorpusSite) -> None:
+    seen = site.url("docs.example.com/guide/web-fetch")
+    ledger = UrlLedger()
+    ledger.observe([{"role": "user", "content": f"Summarise {seen}"}])
+    fetcher = make(site, ledger=ledger)
+    assert fetcher.fetch(seen).ok
+    assert fetcher.fetch(seen + "?q=secret").error_code == "url_not_in_prior_context"
+    assert site.count_for(path="/guide/web-fetch") == 1
+
+
+# --- time and size bounds ----------------------------------------------------------------------
+
+
+def test_a_dripping_body_ends_at_the_deadline(site: CorpusSite) -> None:
+    outcome = make(site, deadline=1.0).fetch(site.url("lab.example.net/drip"))
+    assert outcome.error_code == "url_not_accessible"
+    assert "deadline" in outcome.detail
+    assert 0.9 <= outcome.elapsed < 3.0
+
+
+def test_a_slow_first_byte_beyond_the_deadline_fails(site: CorpusSite) -> None:
+    outcome = make(site, deadline=0.5).fetch(site.url("lab.example.net/slow?delay=3"))
+    assert outcome.error_code == "url_not_accessible"
+
+
+def test_an_endless_body_stops_at_the_byte_cap(site: CorpusSite) -> None:
+    outcome = make(site, max_bytes=200_000).fetch(site.url("lab.example.net/endless"))
+    assert outcome.error_code == "content_too_large"
+
+
+# --- cache -------------------------------------------------------------------------------------
+
+
+def test_cache_hit_sends_no_request_and_keeps_retrieved_at(site: CorpusSite) -> None:
+    clock = ManualClock(start=1_750_000_000.0)
+    fetcher = make(site, cache=FetchCache(clock=clock, ttl=60), clock=clock)
+    url = site.url("docs.example.com/guide/caching")
+    first = fetcher.fetch(url)
+    clock.advance(30)
+    second = fetcher.fetch(url)
+    assert first.ok and second.ok
+    assert second.from_cache and not first.from_cache
+    assert second.retrieved_at == first.retrieved_at
+    assert site.count_for(path="/guide/caching") == 1
+    clock.advance(31)  # past the TTL
+    third = fetcher.fetch(url)
+    assert not third.from_cache
+    assert site.count_for(path="/guide/caching") == 2
+
+
+def test_use_cache_false_bypasses_and_refreshes(site: CorpusSite) -> None:
+    clock = ManualClock(start=1_750_000_000.0)
+    fetcher = make(site, cache=FetchCache(clock=clock), clock=clock)
+    url = site.url("docs.example.com/guide/caching")
+    fetcher.fetch(url)
+    clock.advance(10)
+    fresh = fetcher.fetch(url, use_cache=False)
+    assert not fresh.from_cache
+    assert site.count_for(path="/guide/caching") == 2
+    assert fetcher.fetch(url).retrieved_at == fresh.retrieved_at
+
+
+def test_disk_cache_is_read_by_a_new_fetcher(site: CorpusSite, tmp_path: Path) -> None:
+    url = site.url("papers.example.net/tide-pools.pdf")
+    first = make(site, cache=FetchCache(directory=tmp_path)).fetch(url)
+    second = make(site, cache=FetchCache(directory=tmp_path)).fetch(url)
+    assert second.from_cache and second.document == first.document
+    assert site.count_for(path="/tide-pools.pdf") == 1
+
+
+# --- many, and inside a running loop -----------------------------------------------------------
+
+
+def test_fetch_many_keeps_input_order(site: CorpusSite) -> None:
+    paths = ["lab.example.net/status/404", "docs.example.com/guide/web-fetch", "lab.example.net/ok", "bad"]
+    urls = [site.url(p) if "." in p else p for p in paths]
+    outcomes = make(site).fetch_many(urls, concurrency=3, progress=False)
+    assert [o.url for o in outcomes] == urls
+    assert [o.error_code for o in outcomes] == ["url_not_accessible", None, None, "invalid_tool_input"]
+
+
+def test_sync_fetch_works_inside_a_running_event_loop(site: CorpusSite) -> None:
+    fetcher = make(site)
+
+    async def notebook_cell() -> FetchOutcome:
+        return fetcher.fetch(site.url("lab.example.net/ok"))
+
+    assert asyncio.run(notebook_cell()).ok
+
+
+def test_async_fetch(site: CorpusSite) -> None:
+    outcome = asyncio.run(make(site).afetch(site.url("lab.example.net/ok")))
+    assert outcome.ok
+
+
+# --- SSRF: names resolving inside are refused and nothing reaches the server -----------------
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [["127.0.0.1"], ["10.0.0.7"], ["93.184.216.34", "127.0.0.1"], ["169.254.169.254"], ["::ffff:127.0.0.1"]],
+)
+def test_names_resolving_to_internal_addresses_are_refused(site: CorpusSite, answers: list[str]) -> None:
+    fetcher = Fetcher(FetchPolicy(), resolver=lambda host: answers, transport=site.async_transport())
+    outcome = fetcher.fetch("https://docs.example.com/guide/web-fetch")
+    assert outcome.error_code == "url_not_accessible"
+    assert site.request_count == 0
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1/", "http://[::1]/", "http://127.1/", "http://0x7f.1/", "http://2130706433/"]
+)
+def test_ip_literal_spellings_of_loopback_are_refused(site: CorpusSite, url: str) -> None:
+    outcome = Fetcher(FetchPolicy(), transport=site.async_transport()).fetch(url)
+    assert outcome.error_code in {"url_not_accessible", "invalid_tool_input"}
+    assert site.request_count == 0
+
+
+def test_opening_one_host_does_not_open_the_others(site: CorpusSite) -> None:
+    fetcher = Fetcher(
+        FetchPolicy(),
+        allow_hosts=["docs.example.com"],
+        resolver=site.resolver,
+        transport=site.async_transport(),
+    )
+    assert fetcher.fetch(site.url("docs.example.com/guide/caching")).ok
+    assert (
+        fetcher.fetch(site.url("blog.example.org/posts/reading-the-web")).error_code == "url_not_accessible"
+    )
+    assert site.count_for(host="blog.example.org") == 0
+
+
+# --- configuration errors ----------------------------------------------------------------------
+
+
+def test_sync_transport_is_a_config_error_with_a_hint(site: CorpusSite) -> None:
+    with pytest.raises(ConfigError, match=r"site\.async_transport\(\)"):
+        Fetcher(FetchPolicy(), transport=site.transport())  # type: ignore[arg-type]
+
+
+def test_bad_limits_are_config_errors() -> None:
+    with pytest.raises(ConfigError, match="greater than 0"):
+        Fetcher(FetchPolicy(), deadline=0)
+    with pytest.raises(ConfigError, match="concurrency must be at least 1"):
+        Fetcher(FetchPolicy()).fetch_many(["https://x.example/"], concurrency=0)
+
+
+def test_the_policys_use_cache_false_bypasses_the_cache(site: CorpusSite) -> None:
+    fetcher = make(site, FetchPolicy(use_cache=False))
+    url = site.url("docs.example.com/guide/citations")
+    first, second = fetcher.fetch(url), fetcher.fetch(url)
+    assert not first.from_cache and not second.from_cache
+    assert site.count_for(path="/guide/citations") == 2
+    assert make(site, FetchPolicy(use_cache=False), use_cache=True).use_cache is True

@@ -1,0 +1,532 @@
+"""Tests for webfetch_kit.reading.extract: type sniffing, charsets, HTML main text, PDFs, bounds and errors."""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+
+from webfetch_kit.errors import ContentError
+from webfetch_kit.reading.extract import (
+    PAGE_SEPARATOR,
+    Document,
+    extract_document,
+    page_of_offset,
+    page_spans,
+    pdf_page_texts,
+)
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
+PAPERS = Path(__file__).resolve().parents[2] / "data" / "corpus" / "papers.example.net"
+ARTICLE_URL = "https://blog.example.org/2024/03/tidal-power-severn"
+
+
+def fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def paper(name: str) -> bytes:
+    path = PAPERS / name
+    if not path.exists():
+        pytest.skip(f"corpus PDF {name} not built (run scripts/make_corpus_pdfs.py)")
+    return path.read_bytes()
+
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def article() -> Document:
+    return extract_document(fixture("article.html"), "text/html; charset=utf-8", ARTICLE_URL)
+
+
+def test_article_main_text_and_title(article: Document) -> None:
+    assert article.kind == "html"
+    assert article.media_type == "text/plain"
+    assert article.source_bytes is None
+    assert article.pages == ()
+    assert article.url == ARTICLE_URL
+    assert article.charset == "utf-8"
+    assert article.title == "Tidal power stations return to the Severn estuary"
+    assert article.text.startswith("After forty years of feasibility studies")
+    assert "The estuary has the second-highest tidal range in the world" in article.text
+    assert "“If you only ever build one, you pay for the learning every time,”" in article.text
+    assert article.text.rstrip().endswith("before the lagoon is fully enclosed.")
+    # tables are kept
+    assert "Cardiff–Weston barrage" in article.text
+    assert not article.javascript_only
+    assert not article.used_fallback
+    assert article.note("charset_source") == "charset_source: header"
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "About us",  # navigation
+        "Skip to content",
+        "We use cookies",  # cookie banner
+        "Get the weekly briefing",  # sidebar
+        "Solar panels from",  # advert
+        "birdwatcher_77",  # comments
+        "Leave a Reply",
+        "Registered in England and Wales",  # footer
+        "Previous: Offshore wind auction",  # post navigation
+        "gtag(",  # scripts
+    ],
+)
+def test_article_drops_boilerplate(article: Document, boilerplate: str) -> None:
+    assert boilerplate not in article.text
+
+
+def test_no_main_content_falls_back_to_visible_body_text_with_a_note() -> None:
+    doc = extract_document(fixture("parked.html"), "text/html")
+    assert doc.used_fallback
+    assert doc.text == (
+        "This domain has been registered and is parked free of charge. "
+        "The owner has not yet published a website here."
+    )
+    assert doc.title == "harbour-tides.example – this domain is parked"
+
+
+def test_javascript_only_page_is_noted_and_near_empty() -> None:
+    doc = extract_document(fixture("js_only.html"), "text/html", "https://app.example.com/")
+    assert doc.javascript_only
+    assert doc.has_note("javascript_only")
+    assert len(doc.text) < 200
+    assert "function" not in doc.text
+    assert doc.title == "Acme Dashboard"
+
+
+@pytest.mark.parametrize("name", ["article.html", "parked.html", "charset_shift_jis.html"])
+def test_static_pages_are_not_javascript_only(name: str) -> None:
+    assert not extract_document(fixture(name), "text/html").javascript_only
+
+
+# --- plain text -------------------------------------------------------------------------------------
+
+
+def test_plain_text_kept_as_is_with_newlines_normalised() -> None:
+    body = fixture("latin1_minutes.txt")
+    assert b"\r\n" in body
+    doc = extract_document(body, "text/plain; charset=windows-1252")
+    assert doc.kind == "text"
+    assert doc.media_type == "text/plain"
+    assert "\r" not in doc.text
+    assert doc.text == body.decode("cp1252").replace("\r\n", "\n")
+    assert doc.title == "Minutes of the harbour committee"
+    assert doc.charset == "cp1252"
+    assert doc.note("charset_source") == "charset_source: header"
+
+
+def test_markdown_is_text_with_heading_title() -> None:
+    doc = extract_document(fixture("notes.md"), "text/markdown; charset=utf-8")
+    assert doc.kind == "text"
+    assert doc.text == fixture("notes.md").decode("utf-8")
+    assert doc.title == "Release notes for harbour-tides 2.4"
+
+
+def test_text_title_is_none_when_first_line_is_long() -> None:
+    doc = extract_document(fixture("long_first_line.txt"), "text/plain")
+    assert doc.title is None
+
+
+# --- sniffing: header and bytes together ------------------------------------------------------------
+
+
+def test_pdf_served_as_html_is_a_pdf() -> None:
+    body = paper("tide-pools.pdf")
+    doc = extract_document(body, "text/html; charset=utf-8")
+    assert doc.kind == "pdf"
+    assert doc.media_type == "application/pdf"
+    assert doc.note("content_type_mismatch") == "content_type_mismatch: declared text/html, body is pdf"
+
+
+@pytest.mark.parametrize("content_type", ["application/octet-stream", "", "binary/octet-stream"])
+def test_pdf_without_useful_content_type_is_sniffed(content_type: str) -> None:
+    assert extract_document(paper("tide-pools.pdf"), content_type).kind == "pdf"
+
+
+def test_declared_pdf_with_junk_before_header_is_a_pdf() -> None:
+    body = b"\r\n<!-- served by cms -->\r\n" + paper("tide-pools.pdf")
+    doc = extract_document(body, "application/pdf")
+    assert doc.kind == "pdf"
+    assert doc.has_note("pdf_header_after_junk")
+    assert doc.source_bytes == body
+
+
+def test_html_served_as_pdf_is_html() -> None:
+    doc = extract_document(fixture("article.html"), "application/pdf")
+    assert doc.kind == "html"
+    assert doc.title == "Tidal power stations return to the Severn estuary"
+    assert (
+        doc.note("content_type_mismatch") == "content_type_mismatch: declared application/pdf, body is html"
+    )
+
+
+def test_html_served_as_text_plain_stays_text() -> None:
+    body = fixture("article.html")
+    doc = extract_document(body, "text/plain; charset=utf-8")
+    assert doc.kind == "text"
+    assert doc.text == body.decode("utf-8")
+    assert doc.has_note("html_markup_in_text")
+
+
+def test_html_without_content_type_is_sniffed() -> None:
+    doc = extract_document(fixture("article.html"), "")
+    assert doc.kind == "html"
+    assert doc.has_note("content_type_sniffed")
+
+
+def test_json_served_as_text_plain_is_text() -> None:
+    doc = extract_document(fixture("data.json"), "text/plain")
+    assert doc.kind == "text"
+    assert doc.text == fixture("data.json").decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "detail"),
+    [
+        ("data.json", "application/json", "content type application/json is not supported"),
+        ("data.json", "text/html; charset=utf-8", "declared text/html but the body is JSON"),
+        ("pixel.png", "image/png", "content type image/png is not supported"),
+        ("pixel.png", "text/html", "declared text/html but the body is PNG image"),
+        ("pixel.png", "text/plain", "declared text/plain but the body is PNG image"),
+        (
+            "pixel.png",
+            "application/octet-stream",
+            "declared application/octet-stream and the body is PNG image",
+        ),
+        (
+            "blob.bin",
+            "application/octet-stream",
+            "declared application/octet-stream and the body is binary data",
+        ),
+        ("blob.bin", "", "declared (none) and the body is binary data"),
+        ("blob.bin", "text/html", "declared text/html but the body is binary data"),
+        (
+            "notes.md",
+            "application/pdf",
+            "declared application/pdf but the body is not a PDF (no %PDF- header)",
+        ),
+        ("notes.md", "audio/mpeg", "content type audio/mpeg is not supported"),
+    ],
+)
+def test_unsupported_content_types(name: str, content_type: str, detail: str) -> None:
+    with pytest.raises(ContentError) as caught:
+        extract_document(fixture(name), content_type)
+    assert caught.value.error_code == "unsupported_content_type"
+    assert caught.value.detail == f"{detail} (only text and PDF are supported)"
+
+
+# --- charsets ---------------------------------------------------------------------------------------
+
+
+def test_windows_1252_from_meta_http_equiv() -> None:
+    # the page says iso-8859-1 and uses cp1252 curly quotes and euro signs, as browsers allow
+    doc = extract_document(fixture("charset_windows1252.html"), "text/html")
+    assert doc.charset == "cp1252"
+    assert doc.note("charset_source") == "charset_source: meta"
+    assert doc.title == "Café Müller – Nos recettes préférées"
+    assert "le “café crème” se boit lentement" in doc.text
+    assert "4,50 € la part" in doc.text
+    assert "Les œufs viennent de la ferme de l’Abbaye" in doc.text
+
+
+def test_wrong_header_charset_falls_through_to_meta() -> None:
+    doc = extract_document(fixture("charset_windows1252.html"), "text/html; charset=utf-8")
+    assert doc.charset == "cp1252"
+    assert doc.note("charset_source") == "charset_source: meta"
+    assert doc.has_note("charset_wrong")
+    assert "4,50 € la part" in doc.text
+
+
+def test_shift_jis_from_meta() -> None:
+    doc = extract_document(fixture("charset_shift_jis.html"), "text/html")
+    assert doc.charset == "cp932"
+    assert doc.title == "京都の紅葉と古い寺院"
+    assert "永観堂の紅葉は今年も見事で" in doc.text
+    assert "ホーム" not in doc.text  # navigation
+
+
+def test_shift_jis_from_header() -> None:
+    doc = extract_document(fixture("charset_shift_jis.html"), "text/html; charset=Shift_JIS")
+    assert doc.note("charset_source") == "charset_source: header"
+    assert "南禅寺の水路閣" in doc.text
+
+
+def test_bom_outranks_a_wrong_header() -> None:
+    doc = extract_document(fixture("utf8_bom.html"), "text/html; charset=iso-8859-1")
+    assert doc.charset == "utf-8"
+    assert doc.note("charset_source") == "charset_source: bom"
+    assert doc.title == "Résumé of the Łódź meeting"
+    assert "Attendees from Kraków, Gdańsk and Poznań" in doc.text
+    assert "\ufeff" not in doc.text
+
+
+def test_undeclared_legacy_text_is_detected() -> None:
+    doc = extract_document(fixture("latin1_minutes.txt"), "text/plain")
+    assert doc.charset == "cp1252"
+    assert doc.note("charset_source") == "charset_source: detected"
+    assert "Mr Søren Ødegård (chair), Mme Hélène Lefèvre, Herr Jürgen Groß, Sr. José Muñoz." in doc.text
+
+
+def test_undeclared_utf8_is_detected() -> None:
+    doc = extract_document(fixture("notes.md"), "text/markdown")
+    assert doc.charset == "utf-8"
+    assert doc.note("charset_source") == "charset_source: detected"
+
+
+# --- bounds: pathological HTML ----------------------------------------------------------------------
+
+
+def _megabytes_of_tags() -> bytes:
+    return ("<html><body>" + "<span><b><i>x</i></b></span>" * 200_000 + "</body></html>").encode()
+
+
+def test_pathological_page_is_capped_and_bounded_in_time() -> None:
+    body = _megabytes_of_tags()
+    assert len(body) > 5_000_000
+    started = time.monotonic()
+    doc = extract_document(body, "text/html", html_timeout=1.0)
+    elapsed = time.monotonic() - started
+    assert elapsed < 4.0
+    assert doc.has_note("html_truncated")
+    assert doc.has_note("html_too_complex")
+    assert doc.used_fallback
+    assert doc.text.startswith("xxx")
+
+
+def test_deep_nesting_and_attribute_soup_return_quickly() -> None:
+    deep = "<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "</body></html>"
+    attrs = " ".join(f'data-a{i}="{"v" * 40}"' for i in range(2_000))
+    soup = "<html><body>" + f"<p {attrs}>para</p>" * 200 + "</body></html>"
+    for page in (deep, soup):
+        started = time.monotonic()
+        extract_document(page.encode(), "text/html", html_timeout=2.0)
+        assert time.monotonic() - started < 5.0
+
+
+def test_unclosed_scripts_are_stripped_in_linear_time() -> None:
+    body = ("<html><body><p>Intro text.</p>" + "<script>var x = '<p>';" * 50_000).encode()
+    started = time.monotonic()
+    doc = extract_document(body, "text/html")
+    assert time.monotonic() - started < 3.0
+    assert "var x" not in doc.text
+
+
+def test_timeout_returns_noted_fallback() -> None:
+    # 20,000 paragraphs: under the element cap, but trafilatura needs seconds for them (about 2.5 s here)
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of the tide log, with some text in it.</p>" for i in range(20_000)
+    )
+    body = f"<html><head><title>Tide log</title></head><body>{paragraphs}</body></html>".encode()
+    started = time.monotonic()
+    doc = extract_document(body, "text/html", html_timeout=0.25)
+    assert time.monotonic() - started < 2.0
+    assert doc.note("extraction_timeout") == "extraction_timeout: trafilatura took longer than 0.25 s"
+    assert doc.used_fallback
+    assert doc.title == "Tide log"
+    assert doc.text.startswith("Paragraph 0 of the tide log, with some text in it.\nParagraph 1 of")
+
+
+def test_markup_cap_is_configurable() -> None:
+    doc = extract_document(fixture("article.html"), "text/html", max_html_chars=4_000)
+    assert doc.note("html_truncated") == (
+        f"html_truncated: markup capped at 4000 characters (of {_stripped_length()})"
+    )
+
+
+def _stripped_length() -> int:
+    from webfetch_kit.reading.html import _drop_raw_text
+
+    return len(_drop_raw_text(fixture("article.html").decode())[0])
+
+
+def test_measure_extraction_time_of_a_100_kb_page() -> None:
+    html = fixture("article.html").decode()
+    start, end = html.index('<div class="entry-content">'), html.index('<footer class="entry-footer">')
+    body_part = html[start:end]
+    copies = 100_000 // len(body_part)
+    page = html[:end] + body_part * copies + html[end:]
+    body = page.encode()
+    assert 95_000 < len(body) < 130_000
+    extract_document(fixture("article.html"), "text/html")  # warm up: trafilatura's first import
+    started = time.perf_counter()
+    doc = extract_document(body, "text/html", ARTICLE_URL)
+    elapsed = time.perf_counter() - started
+    print(
+        f"\n[measure] {len(body) / 1000:.0f} KB HTML -> {len(doc.text)} chars of text in {elapsed * 1000:.0f} ms"
+    )
+    assert doc.text
+
+
+# --- PDF --------------------------------------------------------------------------------------------
+
+
+def test_pdf_pages_text_and_source_bytes() -> None:
+    body = paper("agents-that-fetch.pdf")
+    doc = extract_document(body, "application/pdf", "https://papers.example.net/agents-that-fetch.pdf")
+    assert doc.is_pdf
+    assert doc.kind == "pdf"
+    assert doc.media_type == "application/pdf"
+    assert doc.source_bytes == body
+    assert doc.charset is None
+    assert doc.page_count == 6
+    assert doc.title == "Agents That Fetch: Provenance Rules for Tool-Using Language Models"
+    assert doc.pages[0].startswith("Agents That Fetch")
+    assert "Abstract" in doc.pages[0]
+    assert doc.text == PAGE_SEPARATOR.join(doc.pages)
+    assert all("\f" not in page for page in doc.pages)
+    assert doc.notes == ()
+
+
+def test_pdf_source_bytes_round_trip_through_base64() -> None:
+    import base64
+
+    from pypdf import PdfReader
+
+    body = paper("ssrf-survey.pdf")
+    doc = extract_document(body, "application/pdf")
+    assert doc.source_bytes is not None
+    data = base64.standard_b64encode(doc.source_bytes).decode("ascii")
+    assert data.startswith("JVBERi0")  # "%PDF-"
+    decoded = base64.standard_b64decode(data)
+    assert decoded == body
+    assert len(PdfReader(io.BytesIO(decoded)).pages) == doc.page_count
+
+
+def test_page_spans_and_page_of_offset() -> None:
+    doc = extract_document(paper("agents-that-fetch.pdf"), "application/pdf")
+    spans = page_spans(doc)
+    assert len(spans) == doc.page_count
+    for number, ((start, end), page) in enumerate(zip(spans, doc.pages, strict=True), start=1):
+        assert doc.text[start:end] == page
+        assert page_of_offset(doc, start) == number
+        assert page_of_offset(doc, end - 1) == number
+        assert page_of_offset(doc, end) == number  # the separator belongs to the page before it
+    assert page_of_offset(doc, len(doc.text)) == doc.page_count
+    sentence = doc.pages[3][10:60]
+    assert page_of_offset(doc, doc.text.index(sentence)) == 4
+    with pytest.raises(ValueError, match="outside the text"):
+        page_of_offset(doc, len(doc.text) + 1)
+
+
+def test_page_of_offset_needs_a_pdf(article: Document) -> None:
+    with pytest.raises(ValueError, match="a html document has no pages"):
+        page_of_offset(article, 0)
+    assert page_spans(article) == ()
+
+
+def test_pdf_page_cap_is_noted() -> None:
+    doc = extract_document(paper("agents-that-fetch.pdf"), "application/pdf", max_pdf_pages=2)
+    assert doc.page_count == 2
+    assert doc.note("pdf_pages_capped") == "pdf_pages_capped: text extracted from the first 2 of 6 pages"
+    assert doc.source_bytes == paper("agents-that-fetch.pdf")
+
+
+def test_pdf_page_texts_matches_document_pages() -> None:
+    body = paper("token-budgets.pdf")
+    assert pdf_page_texts(body) == extract_document(body, "application/pdf").pages
+    with pytest.raises(ContentError) as caught:
+        pdf_page_texts(fixture("article.html"))
+    assert caught.value.error_code == "unsupported_content_type"
+
+
+def test_encrypted_pdf_needs_a_password() -> None:
+    with pytest.raises(ContentError) as caught:
+        extract_document(paper("encrypted.pdf"), "application/pdf")
+    assert caught.value.error_code == "url_not_accessible"
+    assert caught.value.detail == "the PDF is encrypted and needs a password to open"
+
+
+def test_owner_password_only_pdf_opens() -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(paper("tide-pools.pdf"))))
+    writer.encrypt(user_password="", owner_password="harbour", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    doc = extract_document(buffer.getvalue(), "application/pdf")
+    assert doc.has_note("pdf_encrypted")
+    assert doc.pages == extract_document(paper("tide-pools.pdf"), "application/pdf").pages
+
+
+def test_truncated_pdf_is_a_clean_content_error() -> None:
+    with pytest.raises(ContentError) as caught:
+        extract_document(paper("truncated.pdf"), "application/pdf")
+    assert caught.value.error_code == "unsupported_content_type"
+    assert caught.value.detail.startswith("the PDF is damaged or truncated (")
+    assert "Traceback" not in caught.value.detail
+    assert len(caught.value.detail) < 250
+
+
+def test_pdf_header_only_is_a_clean_content_error() -> None:
+    body = paper("tide-pools.pdf")[:9]  # "%PDF-1.x\n"
+    with pytest.raises(ContentError) as caught:
+        extract_document(body, "application/pdf")
+    assert caught.value.error_code == "unsupported_content_type"
+    assert caught.value.detail.startswith("the PDF is")
+
+
+# --- edges ------------------------------------------------------------------------------------------
+
+
+def test_empty_html_body_is_an_empty_document() -> None:
+    doc = extract_document(b"", "text/html; charset=utf-8")
+    assert (doc.kind, doc.text, doc.title) == ("html", "", None)
+    assert doc.has_note("empty_document")
+
+
+def test_utf16_text_with_bom_is_text_not_binary() -> None:
+    body = fixture("notes.md").decode("utf-8").encode("utf-16")  # BOM + little-endian
+    doc = extract_document(body, "text/plain")
+    assert doc.charset == "utf-16-le"
+    assert doc.text == fixture("notes.md").decode("utf-8")
+
+
+def test_importing_extract_loads_no_parser() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, webfetch_kit.reading.extract; "
+        "print([m for m in ('trafilatura', 'pypdf', 'lxml', 'charset_normalizer') if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_characters_that_grow_when_lowercased_do_not_shift_script_removal() -> None:
+    # "İ".lower() is two characters long; the script's end must still be found in the page itself.
+    body = (
+        "<html><body><p>" + "İstanbul " * 30 + "</p><script>var secret = 1;</script>"
+        "<p>Text after the script survives.</p></body></html>"
+    ).encode()
+    document = extract_document(body, "text/html; charset=utf-8")
+    assert "Text after the script survives." in document.text
+    assert "secret" not in document.text
+
+
+def test_a_timed_out_pdf_read_raises_and_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    from webfetch_kit.reading import extract
+    from webfetch_kit.reading.pdf import PdfResult
+
+    original = (PAPERS / "tide-pools.pdf").read_bytes()
+    data = original + b"\n% a copy with its own cache key\n"
+    partial = PdfResult(("only the first page",), None, 5, ("pdf_timeout: text extracted from 1 of 5 pages",))
+    monkeypatch.setattr(extract, "read_pdf", lambda *args, **kwargs: partial)
+    with pytest.raises(ContentError, match="pdf_timeout") as caught:
+        extract.pdf_page_texts(data)
+    assert caught.value.error_code == "unavailable"
+    monkeypatch.undo()
+    assert extract.pdf_page_texts(data) == extract.pdf_page_texts(original)
+    assert len(extract.pdf_page_texts(data)) > 1
+
+
+def test_undeclared_utf16_with_a_byte_order_mark_is_text() -> None:
+    body = b"\xff\xfe" + "Hello from a UTF-16 file.".encode("utf-16-le")
+    assert extract_document(body, "").text == "Hello from a UTF-16 file."
+    with pytest.raises(ContentError, match="binary data"):
+        extract_document(b"\x00\x01\x02 not text", "")

@@ -1,0 +1,447 @@
+"""FetchPolicy: list validation, verdicts, tool params (webfetch_kit.rules.policy) and UseCounter."""
+
+from __future__ import annotations
+
+import threading
+import typing
+
+import anthropic.types
+import pytest
+
+from webfetch_kit.errors import PolicyError, ToolVersionError
+from webfetch_kit.rules.policy import (
+    WEB_FETCH_VERSIONS,
+    WEB_SEARCH_VERSIONS,
+    FetchPolicy,
+    Verdict,
+    web_search_param,
+)
+from webfetch_kit.rules.usecount import UseCounter
+
+# ---------------------------------------------------------------- construction
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"allowed_domains": ["https://example.com"]},
+            "allowed_domains entry 'https://example.com' includes a scheme: domains are written without "
+            "http:// or https:// (use example.com)",
+        ),
+        (
+            {"blocked_domains": ["http://example.com/blog/"]},
+            "blocked_domains entry 'http://example.com/blog/' includes a scheme: domains are written "
+            "without http:// or https:// (use example.com/blog)",
+        ),
+        (
+            {"allowed_domains": ["a.com"], "blocked_domains": ["b.com"]},
+            "allowed_domains and blocked_domains cannot both be set: the tool accepts one or the other",
+        ),
+        (
+            {"allowed_domains": [""]},
+            "allowed_domains has an empty entry: remove it, or write a domain such as example.com",
+        ),
+        (
+            {"allowed_domains": []},
+            "allowed_domains is empty: pass None to leave domain filtering off, or list at least one domain",
+        ),
+        (
+            {"allowed_domains": "example.com"},
+            "allowed_domains must be a list of domains, not a single string: use ['example.com']",
+        ),
+        (
+            {"allowed_domains": ["example.com:8080"]},
+            "allowed_domains entry 'example.com:8080' has a port: remove it (use example.com)",
+        ),
+        (
+            {"allowed_domains": ["*.example.com"]},
+            "allowed_domains entry '*.example.com' contains a wildcard: subdomains are included "
+            "automatically (use example.com)",
+        ),
+        (
+            {"blocked_domains": [" example.com"]},
+            "blocked_domains entry ' example.com' contains whitespace or a control character: remove it",
+        ),
+        (
+            {"blocked_domains": ["exa mple.com"]},
+            "blocked_domains entry 'exa mple.com' contains whitespace or a control character: remove it",
+        ),
+        (
+            {"blocked_domains": ["127.0.0.1"]},
+            "blocked_domains entry '127.0.0.1' is an IP address: list domain names, not addresses",
+        ),
+        (
+            {"blocked_domains": ["[::1]"]},
+            "blocked_domains entry '[::1]' is an IP address: list domain names, not addresses",
+        ),
+        (
+            {"blocked_domains": ["10.1"]},
+            "blocked_domains entry '10.1' is an IP address: list domain names, not addresses",
+        ),
+        (
+            {"allowed_domains": ["user@example.com"]},
+            "allowed_domains entry 'user@example.com' contains '@': remove the user name (the part before '@')",
+        ),
+        (
+            {"allowed_domains": ["example.com/a?b"]},
+            "allowed_domains entry 'example.com/a?b' contains '?': remove the query (the part from '?')",
+        ),
+        (
+            {"allowed_domains": ["example.com\\blog"]},
+            "allowed_domains entry 'example.com\\\\blog' contains '\\\\': use '/' for a subpath, never a backslash",
+        ),
+        (
+            {"allowed_domains": ["a" * 64 + ".com"]},
+            f"allowed_domains entry '{'a' * 64}.com' is not a valid domain: the host label '{'a' * 64}' is "
+            "longer than 63 characters",
+        ),
+        (
+            {"allowed_domains": [".".join(["a" * 63] * 4) + ".com"]},
+            f"allowed_domains entry '{'.'.join(['a' * 63] * 4)}.com' is not a valid domain: the host name is "
+            "longer than 253 characters",
+        ),
+        (
+            {"allowed_domains": ["a..com"]},
+            "allowed_domains entry 'a..com' is not a valid domain: the host name has an empty label (two dots "
+            "in a row, or a leading dot)",
+        ),
+        ({"max_uses": 0}, "max_uses must be a positive whole number or None, got 0"),
+        ({"max_uses": True}, "max_uses must be a positive whole number or None, got True"),
+        ({"max_content_tokens": -5}, "max_content_tokens must be a positive whole number or None, got -5"),
+        ({"citations": "yes"}, "citations must be True or False, got 'yes'"),
+        (
+            {"url_sources": {"user_input": {"type": "only", "tools": []}}},
+            "url_sources['user_input'] must have 'type' one of ['all', 'none'], got {'type': 'only', 'tools': []}",
+        ),
+        (
+            {"url_sources": {"everything": {"type": "all"}}},
+            "url_sources has an unknown key 'everything': use one of ['client_tool_results', "
+            "'server_tool_results', 'user_input']",
+        ),
+    ],
+)
+def test_invalid_policies(kwargs: dict[str, typing.Any], message: str) -> None:
+    with pytest.raises(PolicyError) as info:
+        FetchPolicy(**kwargs)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("entry", "normalized"),
+    [
+        ("Example.COM", "example.com"),
+        ("example.com.", "example.com"),
+        ("example.com/", "example.com"),
+        ("example.com/Blog/", "example.com/Blog"),
+        ("example.com/a/../blog", "example.com/blog"),
+        ("example.com//blog", "example.com/blog"),
+        ("example.com/%62log", "example.com/blog"),
+        ("faß.de", "xn--fa-hia.de"),
+        ("ＥXAMPLE.com", "example.com"),
+        ("XN--MAZON-3VE.COM", "xn--mazon-3ve.com"),
+    ],
+)
+def test_entries_are_normalised(entry: str, normalized: str) -> None:
+    assert FetchPolicy(allowed_domains=[entry]).allowed_domains == (normalized,)
+
+
+# ---------------------------------------------------------------- verdicts
+
+
+def test_no_lists_allows_valid_urls_and_refuses_invalid_ones() -> None:
+    policy = FetchPolicy()
+    assert policy.check("https://anything.example/") == Verdict(
+        True, None, "No domain list is set, so every valid URL passes the policy.", None
+    )
+    assert policy.check("ftp://x.com/").error_code == "invalid_tool_input"
+    assert policy.check("https://x.com/" + "a" * 300).error_code == "url_too_long"
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed", "rule"),
+    [
+        ("https://example.com/", True, "example.com"),
+        ("https://docs.example.com/a", True, "example.com"),
+        ("https://a.b.example.com./", True, "example.com"),
+        ("https://EXAMPLE.com:8443/", True, "example.com"),
+        ("https://evil-example.com/", False, None),
+        ("https://notexample.com/", False, None),
+        ("https://example.com.evil.net/", False, None),
+        ("https://example.co/", False, None),
+        ("https://xn--xample-2of.com/", False, None),  # ехample with a Cyrillic е
+    ],
+)
+def test_allowed_domains_match_on_label_boundaries(url: str, allowed: bool, rule: str | None) -> None:
+    verdict = FetchPolicy(allowed_domains=["example.com"]).check(url)
+    assert (verdict.allowed, verdict.rule) == (allowed, rule)
+    assert verdict.error_code == (None if allowed else "url_not_allowed")
+
+
+def test_refusal_reason_is_one_sentence() -> None:
+    verdict = FetchPolicy(allowed_domains=["example.com"]).check("https://evil-example.com/x")
+    assert verdict == Verdict(
+        False, "url_not_allowed", "evil-example.com/x is not covered by any entry of allowed_domains.", None
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://example.com/blog", True),
+        ("https://example.com/blog/", True),
+        ("https://example.com/blog/x", True),
+        ("https://www.example.com/blog/x?y=1", True),
+        ("https://example.com/blogs", False),
+        ("https://example.com/blog-evil", False),
+        ("https://example.com/", False),
+        ("https://example.com/Blog/x", False),
+        ("https://example.com/blog/../admin", False),
+        ("https://example.com/admin/../blog/x", True),
+        ("https://example.com/%62log/x", True),
+        ("https://example.com//blog/x", True),
+    ],
+)
+def test_allowed_subpaths_match_whole_segments(url: str, allowed: bool) -> None:
+    verdict = FetchPolicy(allowed_domains=["example.com/blog"]).check(url)
+    assert verdict.allowed is allowed
+    assert verdict.rule == ("example.com/blog" if allowed else None)
+
+
+@pytest.mark.parametrize("path", ["/blog/%2e%2e/admin", "/blog%2fx", "/blog/%5C..%5Cadmin", "/blog/%2E%2E/x"])
+def test_encoded_separators_under_a_subpath_rule_are_refused(path: str) -> None:
+    for kwargs in ({"allowed_domains": ["example.com/blog"]}, {"blocked_domains": ["example.com/blog"]}):
+        verdict = FetchPolicy(**kwargs).check("https://example.com" + path)  # type: ignore[arg-type]
+        assert (verdict.allowed, verdict.error_code, verdict.rule) == (
+            False,
+            "url_not_allowed",
+            "example.com/blog",
+        )
+
+
+def test_encoded_dot_is_fine_without_a_subpath_rule() -> None:
+    assert FetchPolicy(allowed_domains=["example.com"]).check("https://example.com/a%2eb").allowed
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed", "rule"),
+    [
+        ("https://private.example.com/", False, "private.example.com"),
+        ("https://x.private.example.com/", False, "private.example.com"),
+        ("https://example.com/", True, None),
+        ("https://notprivate.example.com/", True, None),
+        ("https://example.org/blog/1", False, "example.org/blog"),
+        ("https://example.org/blogs", True, None),
+    ],
+)
+def test_blocked_domains(url: str, allowed: bool, rule: str | None) -> None:
+    verdict = FetchPolicy(blocked_domains=["private.example.com", "example.org/blog"]).check(url)
+    assert (verdict.allowed, verdict.rule) == (allowed, rule)
+    assert verdict.error_code == (None if allowed else "url_not_allowed")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://аmazon.com/",  # Cyrillic а
+        "https://xn--mazon-3ve.com/",  # the same, as punycode
+        "https://www.аmazon.com/x",
+        "https://аmаzоn.com/",  # three Cyrillic letters
+        "https://arnazon.com/",  # rn looks like m (UTS #39)
+    ],
+)
+def test_look_alikes_of_blocked_domains_are_blocked(url: str) -> None:
+    verdict = FetchPolicy(blocked_domains=["amazon.com"]).check(url)
+    assert verdict.allowed is False
+    assert verdict.error_code == "url_not_allowed"
+    assert verdict.rule == "amazon.com"
+    assert "looks like the blocked 'amazon.com' (confusable characters)" in verdict.reason
+
+
+def test_look_alike_of_a_different_name_is_not_blocked() -> None:
+    assert FetchPolicy(blocked_domains=["amazon.com"]).check("https://amazon.co/").allowed
+    assert FetchPolicy(blocked_domains=["amazon.com"]).check("https://myamazon.com/").allowed
+
+
+def test_look_alike_is_refused_by_allowlist() -> None:
+    verdict = FetchPolicy(allowed_domains=["amazon.com"]).check("https://аmazon.com/")
+    assert (verdict.allowed, verdict.error_code) == (False, "url_not_allowed")
+
+
+# ---------------------------------------------------------------- tool params
+
+
+def test_sdk_knows_exactly_these_versions() -> None:
+    fetch = {n for n in dir(anthropic.types) if n.startswith("WebFetchTool2") and n.endswith("Param")}
+    search = {n for n in dir(anthropic.types) if n.startswith("WebSearchTool2") and n.endswith("Param")}
+    assert (
+        {f"web_fetch_{n[12:20]}" for n in fetch}
+        == set(WEB_FETCH_VERSIONS)
+        == {
+            "web_fetch_20250910",
+            "web_fetch_20260209",
+            "web_fetch_20260309",
+            "web_fetch_20260318",
+        }
+    )
+    assert (
+        {f"web_search_{n[13:21]}" for n in search}
+        == set(WEB_SEARCH_VERSIONS)
+        == {
+            "web_search_20250305",
+            "web_search_20260209",
+            "web_search_20260318",
+        }
+    )
+
+
+def test_to_tool_param_default() -> None:
+    policy = FetchPolicy(allowed_domains=["Example.com", "docs.example.org/api/"], max_uses=5, citations=True)
+    assert policy.to_tool_param() == {
+        "type": "web_fetch_20250910",
+        "name": "web_fetch",
+        "allowed_domains": ["example.com", "docs.example.org/api"],
+        "max_uses": 5,
+        "citations": {"enabled": True},
+    }
+
+
+@pytest.mark.parametrize("version", sorted(WEB_FETCH_VERSIONS))
+def test_round_trip_every_version(version: str) -> None:
+    use_cache = False if version >= "web_fetch_20260309" else None
+    policy = FetchPolicy(
+        blocked_domains=["private.example.com"],
+        max_uses=3,
+        max_content_tokens=1000,
+        citations=True,
+        use_cache=use_cache,
+        url_sources={
+            "user_input": {"type": "all"},
+            "server_tool_results": {
+                "type": "only",
+                "tools": [{"type": "tool_reference", "name": "web_search"}],
+            },
+        },
+    )
+    param = policy.to_tool_param(version)
+    assert param["type"] == version
+    assert set(param) <= WEB_FETCH_VERSIONS[version]
+    assert FetchPolicy.from_tool_param(param) == policy
+
+
+def test_use_cache_before_20260309_is_refused() -> None:
+    with pytest.raises(ToolVersionError) as info:
+        FetchPolicy(use_cache=False).to_tool_param("web_fetch_20260209")
+    assert str(info.value) == "web_fetch_20260209 has no use_cache option: use web_fetch_20260309 or later"
+
+
+def test_unknown_version_is_refused() -> None:
+    with pytest.raises(ToolVersionError) as info:
+        FetchPolicy().to_tool_param("web_fetch_20990101")
+    assert str(info.value).startswith("unknown web fetch version 'web_fetch_20990101': use one of [")
+
+
+def test_from_tool_param_refuses_foreign_keys() -> None:
+    with pytest.raises(ToolVersionError) as info:
+        FetchPolicy.from_tool_param({"type": "web_fetch_20250910", "name": "web_fetch", "use_cache": True})
+    assert str(info.value) == "web_fetch_20250910 has no use_cache option"
+    with pytest.raises(PolicyError) as info2:
+        FetchPolicy.from_tool_param({"type": "web_fetch_20250910", "name": "web_fetch", "strict": True})
+    assert str(info2.value) == "FetchPolicy does not model strict: remove it from the dict"
+
+
+@pytest.mark.parametrize("version", sorted(WEB_SEARCH_VERSIONS))
+def test_search_param(version: str) -> None:
+    policy = FetchPolicy(allowed_domains=["Example.com"])
+    assert policy.to_search_param(version, max_uses=2) == {
+        "type": version,
+        "name": "web_search",
+        "allowed_domains": ["example.com"],
+        "max_uses": 2,
+    }
+
+
+def test_search_param_refuses_unknown_version_and_both_lists() -> None:
+    with pytest.raises(ToolVersionError):
+        web_search_param("web_search_20990101")
+    with pytest.raises(PolicyError, match="cannot both be set"):
+        web_search_param(allowed_domains=["a.com"], blocked_domains=["b.com"])
+
+
+# ---------------------------------------------------------------- use counter
+
+
+def test_use_counter_limit() -> None:
+    counter = FetchPolicy(max_uses=2).new_counter()
+    assert [counter.take() for _ in range(4)] == [None, None, "max_uses_exceeded", "max_uses_exceeded"]
+    assert counter.used == 2
+
+
+def test_use_counter_unlimited() -> None:
+    counter = UseCounter(None)
+    assert all(counter.take() is None for _ in range(1000))
+
+
+def test_use_counter_is_thread_safe() -> None:
+    counter = UseCounter(100)
+    results: list[str | None] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(50):
+            r = counter.take()
+            with lock:
+                results.append(r)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count(None) == 100
+    assert results.count("max_uses_exceeded") == 300
+
+
+def test_use_counter_refuses_bad_limit() -> None:
+    with pytest.raises(PolicyError) as info:
+        UseCounter(0)
+    assert str(info.value) == "max_uses must be a positive whole number or None, got 0"
+
+
+def test_from_tool_definition_ignores_presentation_options() -> None:
+    tool = {
+        "type": "web_fetch_20260318",
+        "name": "web_fetch",
+        "allowed_domains": ["example.com"],
+        "max_uses": 3,
+        "cache_control": {"type": "ephemeral"},
+        "strict": True,
+        "response_inclusion": "full",
+    }
+    policy = FetchPolicy.from_tool_definition(tool)
+    assert policy.allowed_domains == ("example.com",)
+    assert policy.max_uses == 3
+    with pytest.raises(
+        PolicyError, match="FetchPolicy does not model cache_control, response_inclusion, strict"
+    ):
+        FetchPolicy.from_tool_param(tool)
+
+
+def test_from_tool_definition_still_refuses_options_the_version_lacks() -> None:
+    tool = {"type": "web_fetch_20250910", "name": "web_fetch", "response_inclusion": "full"}
+    with pytest.raises(ToolVersionError, match="web_fetch_20250910 has no response_inclusion option"):
+        FetchPolicy.from_tool_definition(tool)
+
+
+@pytest.mark.parametrize("url", ["https://example.com/café/x", "https://example.com/caf%C3%A9"])
+def test_a_non_ascii_subpath_entry_matches_the_url_as_it_is_sent(url: str) -> None:
+    assert FetchPolicy(blocked_domains=["example.com/café"]).check(url).error_code == "url_not_allowed"
+    assert FetchPolicy(allowed_domains=["example.com/café"]).check(url).allowed
+    assert FetchPolicy(allowed_domains=["example.com/café"]).check("https://example.com/cafe").error_code == (
+        "url_not_allowed"
+    )
+
+
+def test_an_entry_ending_in_a_hex_label_is_an_address_like_the_guard_says() -> None:
+    with pytest.raises(PolicyError, match="is an IP address: list domain names, not addresses"):
+        FetchPolicy(allowed_domains=["foo.0x7f"])

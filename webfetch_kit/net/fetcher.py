@@ -1,0 +1,478 @@
+"""The fetch executor: a web fetch run locally, with the tool's rules, guards and result blocks.
+
+For every URL, and again for every redirect hop (at most 10, followed here, never by httpx), the checks run
+in this order (SECURITY.md: "Follow redirects yourself and run every check again on every hop (policy,
+provenance, address, length)"):
+
+1. URL validation and domain policy (:meth:`FetchPolicy.check`), giving ``url_too_long``,
+   ``invalid_tool_input`` or ``url_not_allowed``;
+2. the prior-context ledger, when one is given (``url_not_in_prior_context``);
+3. the use counter (``max_uses_exceeded``) -- first hop only: the documentation counts "web fetches
+   performed", and a redirect is part of one fetch;
+4. the cache (first hop only; ``use_cache=False`` skips it);
+5. the SSRF guard (:mod:`webfetch_kit.net.guard`): resolve, refuse non-public addresses unless the host
+   was opened with ``allow_hosts``, pin the checked address;
+6. the request, under one wall-clock ``deadline`` for the whole fetch (DNS and redirects included), with
+   a cap of ``max_bytes`` on the raw bytes read and on the decoded body.
+
+Failures never raise: they become a :class:`FetchOutcome` with one of the SDK's error codes and a human
+``detail`` that stays out of the result block. HTTP statuses map as: 429 → ``too_many_requests``; any other
+4xx/5xx, connection errors, the deadline and redirect loops → ``url_not_accessible``; bodies over the cap →
+``content_too_large``; bodies that are not text or PDF → ``unsupported_content_type``; a bug in the kit →
+``unavailable``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import functools
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from ..blocks import document_block, web_fetch_error_block, web_fetch_result_block
+from ..errors import ConfigError, ContentError
+from ..reading.extract import Document, extract_document
+from ..rules.policy import FetchPolicy
+from ..rules.urls import UrlProblem, parse_fetch_url
+from ..tokens import count_tokens, truncate_to_tokens
+from .bounded import BoundedDecoder, DecodedTooLarge, UnboundedEncoding
+from .cache import CachedFetch, FetchCache
+from .guard import NetGuard, PinnedTarget, Refusal, Resolver, make_client_kwargs, system_resolver
+from .loopthread import run_sync
+
+if TYPE_CHECKING:
+    from anthropic.types import WebFetchToolResultBlockParam
+
+    from ..rules.provenance import UrlLedger
+
+__all__ = ["DEFAULT_USER_AGENT", "FetchOutcome", "Fetcher"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_USER_AGENT = "webfetch-kit/0.1 (+https://github.com/; research workbench; local executor)"
+MAX_REDIRECTS = 10
+_REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """The result of one web fetch: a document, or an error code with a human-readable detail."""
+
+    url: str
+    """The URL as requested."""
+    error_code: str | None = None
+    detail: str = ""
+    """What happened, for people; never put into the result block."""
+    document: Document | None = None
+    """The extracted document, after ``max_content_tokens`` truncation."""
+    final_url: str | None = None
+    retrieved_at: str | None = None
+    """ISO 8601 UTC time the content was retrieved (the original fetch's time on a cache hit)."""
+    from_cache: bool = False
+    status: int | None = None
+    content_type: str | None = None
+    bytes_read: int = 0
+    """Raw bytes read from the network (0 on a cache hit)."""
+    redirects: tuple[str, ...] = ()
+    tokens_before: int | None = None
+    """Tokens of the extracted text before truncation (the kit's offline count)."""
+    tokens_after: int | None = None
+    truncated: bool = False
+    elapsed: float = 0.0
+    citations: bool = False
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """True when the fetch produced a document."""
+        return self.error_code is None
+
+    def to_block(self, tool_use_id: str) -> WebFetchToolResultBlockParam:
+        """The ``web_fetch_tool_result`` block for this outcome, exactly as the SDK types it."""
+        if self.error_code is not None or self.document is None:
+            return web_fetch_error_block(tool_use_id, self.error_code or "unavailable")
+        doc = self.document
+        if doc.is_pdf:
+            block = document_block(pdf=doc.source_bytes or b"", title=doc.title, citations=self.citations)
+        else:
+            block = document_block(text=doc.text, title=doc.title, citations=self.citations)
+        return web_fetch_result_block(tool_use_id, self.final_url or self.url, block, self.retrieved_at)
+
+    def summary(self) -> str:
+        """One line for people: what was fetched, or why not."""
+        if not self.ok:
+            return f"{self.url}: {self.error_code} ({self.detail})"
+        assert self.document is not None
+        source = "cache" if self.from_cache else f"{self.bytes_read:,} bytes"
+        tokens = f"{self.tokens_after:,} tokens" if self.tokens_after is not None else "tokens n/a"
+        cut = f", truncated from {self.tokens_before:,}" if self.truncated and self.tokens_before else ""
+        return f"{self.url}: {self.document.media_type}, {tokens}{cut} (approx.), from {source}"
+
+
+class _Failure(Exception):
+    def __init__(self, error_code: str, detail: str, *, status: int | None = None) -> None:
+        super().__init__(detail)
+        self.error_code = error_code
+        self.detail = detail
+        self.status = status
+
+
+def _iso(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Fetcher:
+    """Runs web fetches locally the way the tool does (see the module docstring for the order of checks).
+
+    Args:
+        policy: the domain rules, ``max_uses``, ``max_content_tokens`` and citations flag.
+        ledger: when given, only URLs in prior context may be fetched (``url_not_in_prior_context``).
+        allow_hosts: hosts (``"docs.example.com"``) or address:port pairs (``"127.0.0.1:8123"``) that may
+            resolve to non-public addresses; nothing opens everything.
+        resolver: host → addresses; defaults to the system resolver.
+        transport: an ``httpx.AsyncBaseTransport`` (e.g. the corpus server's ``async_transport()``).
+        client: an ``httpx.AsyncClient`` to send with instead (it must not follow redirects itself).
+        timeout: per-operation socket timeout, seconds.
+        deadline: one wall-clock limit for the whole fetch (DNS, redirects, body), seconds.
+        max_bytes: cap on the raw bytes read and on the decoded body.
+        cache: a :class:`FetchCache`; ``None`` makes a private in-memory one; ``False`` disables caching.
+        use_cache: default for ``fetch(..., use_cache=)``; ``None`` follows the policy's ``use_cache``
+            (the tool option of versions 20260309 and later), which defaults to using the cache.
+        user_agent: the User-Agent header sent.
+        clock: wall clock for ``retrieved_at`` (the cache has its own, usually the same).
+    """
+
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        *,
+        ledger: UrlLedger | None = None,
+        allow_hosts: Iterable[str] = (),
+        resolver: Resolver = system_resolver,
+        transport: httpx.AsyncBaseTransport | None = None,
+        client: httpx.AsyncClient | None = None,
+        timeout: float = 10.0,
+        deadline: float = 30.0,
+        max_bytes: int = 10 * 1024 * 1024,
+        cache: FetchCache | bool | None = None,
+        use_cache: bool | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if transport is not None and client is not None:
+            raise ConfigError("give Fetcher either transport= or client=, not both")
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            raise ConfigError(
+                "Fetcher(transport=) needs an httpx.AsyncBaseTransport "
+                "(for the corpus server use site.async_transport())"
+            )
+        if client is not None and client.trust_env:
+            raise ConfigError(
+                "Fetcher(client=) needs an httpx.AsyncClient(trust_env=False): a proxy bypasses the guard"
+            )
+        if timeout <= 0 or deadline <= 0 or max_bytes <= 0:
+            raise ConfigError("Fetcher needs timeout, deadline and max_bytes greater than 0")
+        self.policy = policy if policy is not None else FetchPolicy()
+        self.ledger = ledger
+        self.guard = NetGuard(resolver=resolver, allow_hosts=tuple(allow_hosts))
+        self.timeout = timeout
+        self.deadline = deadline
+        self.max_bytes = max_bytes
+        self.use_cache = use_cache if use_cache is not None else self.policy.use_cache is not False
+        self.user_agent = user_agent
+        self.clock = clock
+        if cache is False:
+            self.cache: FetchCache | None = None
+        elif cache is None or cache is True:
+            self.cache = FetchCache(clock=clock)
+        else:
+            self.cache = cache
+        self._transport = transport
+        self._client = client
+        self._counter = self.policy.new_counter()
+
+    # ------------------------------------------------------------------ public API
+
+    def new_request(self) -> None:
+        """Start a new API request: ``max_uses`` counts fetches per request."""
+        self._counter = self.policy.new_counter()
+
+    def fetch(self, url: str, *, use_cache: bool | None = None) -> FetchOutcome:
+        """Fetch one URL (blocking; safe inside a running notebook event loop)."""
+        return run_sync(self.afetch(url, use_cache=use_cache))
+
+    async def afetch(self, url: str, *, use_cache: bool | None = None) -> FetchOutcome:
+        """Fetch one URL from async code."""
+        async with self._client_context() as client:
+            return await self._fetch(client, url, self.use_cache if use_cache is None else use_cache)
+
+    def fetch_many(
+        self,
+        urls: Sequence[str],
+        *,
+        concurrency: int = 8,
+        progress: bool = True,
+        use_cache: bool | None = None,
+    ) -> list[FetchOutcome]:
+        """Fetch several URLs concurrently; outcomes come back in input order (blocking)."""
+        return run_sync(
+            self.afetch_many(urls, concurrency=concurrency, progress=progress, use_cache=use_cache)
+        )
+
+    async def afetch_many(
+        self,
+        urls: Sequence[str],
+        *,
+        concurrency: int = 8,
+        progress: bool = True,
+        use_cache: bool | None = None,
+    ) -> list[FetchOutcome]:
+        """Fetch several URLs concurrently from async code; outcomes in input order."""
+        if concurrency < 1:
+            raise ConfigError(f"concurrency must be at least 1, got {concurrency}")
+        urls = list(urls)
+        gate = asyncio.Semaphore(concurrency)
+        bar = _progress_bar(len(urls), enabled=progress)
+        cached = self.use_cache if use_cache is None else use_cache
+
+        async with self._client_context() as client:
+
+            async def one(u: str) -> FetchOutcome:
+                async with gate:
+                    outcome = await self._fetch(client, u, cached)
+                if bar is not None:
+                    bar.update(1)
+                return outcome
+
+            try:
+                return list(await asyncio.gather(*(one(u) for u in urls)))
+            finally:
+                if bar is not None:
+                    bar.close()
+
+    # ------------------------------------------------------------------ the pipeline
+
+    @contextlib.asynccontextmanager
+    async def _client_context(self) -> Any:
+        if self._client is not None:
+            yield self._client
+            return
+        # make_client_kwargs(): no environment proxies (they bypass the pin), no automatic redirects,
+        # no keep-alive (the pool is keyed by the pinned address, not the name).
+        client = httpx.AsyncClient(
+            transport=self._transport,
+            **make_client_kwargs(),
+            timeout=self.timeout,
+            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+        try:
+            yield client
+        finally:
+            await client.aclose()
+
+    async def _fetch(self, client: httpx.AsyncClient, url: str, use_cache: bool) -> FetchOutcome:
+        started = time.monotonic()
+        deadline = started + self.deadline
+        redirects: list[str] = []
+        try:
+            outcome = await asyncio.wait_for(
+                self._fetch_hops(client, url, use_cache, deadline, redirects), timeout=self.deadline
+            )
+        except TimeoutError:
+            outcome = FetchOutcome(
+                url=url,
+                error_code="url_not_accessible",
+                detail=f"the fetch did not finish within its {self.deadline:g} s deadline",
+            )
+        except _Failure as failure:
+            outcome = FetchOutcome(
+                url=url, error_code=failure.error_code, detail=failure.detail, status=failure.status
+            )
+        except Exception as exc:  # a bug in the kit must not crash a notebook or the emulator
+            log.exception("unexpected error fetching %s", url)
+            outcome = FetchOutcome(url=url, error_code="unavailable", detail=f"internal error: {exc!r}")
+        return replace(
+            outcome,
+            redirects=tuple(redirects),
+            elapsed=time.monotonic() - started,
+            citations=self.policy.citations,
+        )
+
+    def _check(self, url: str, *, first_hop: bool) -> str:
+        verdict = self.policy.check(url)
+        if not verdict.allowed:
+            raise _Failure(verdict.error_code or "url_not_allowed", verdict.reason)
+        canonical = _canonical(url)
+        if self.ledger is not None:
+            seen = self.ledger.check(canonical)  # its reason names the sources url_sources leaves out
+            if not seen.allowed:
+                hop = "" if first_hop else " (redirect targets are checked too)"
+                raise _Failure(seen.error_code or "url_not_in_prior_context", seen.reason + hop)
+        if first_hop:
+            code = self._counter.take()
+            if code is not None:
+                raise _Failure(code, f"max_uses={self.policy.max_uses} fetches already made in this request")
+        return canonical
+
+    async def _fetch_hops(
+        self, client: httpx.AsyncClient, url: str, use_cache: bool, deadline: float, redirects: list[str]
+    ) -> FetchOutcome:
+        canonical = self._check(url, first_hop=True)
+        if use_cache and self.cache is not None:
+            hit = self.cache.get(canonical)
+            if hit is not None:
+                return self._finish(url, hit, from_cache=True)
+        current = httpx.URL(canonical)
+        previous: httpx.URL | None = None
+        for _hop in range(MAX_REDIRECTS + 1):
+            target = await asyncio.get_running_loop().run_in_executor(
+                None, functools.partial(self.guard.vet, current, deadline=deadline, previous=previous)
+            )
+            if isinstance(target, Refusal):
+                raise _Failure(target.error_code, target.detail)
+            response = await self._send(client, target, current)
+            try:
+                if response.status_code in _REDIRECT_STATUSES:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise _Failure(
+                            "url_not_accessible", f"redirect {response.status_code} without a Location header"
+                        )
+                    next_url = str(current.join(location))
+                    redirects.append(next_url)
+                    previous, current = current, httpx.URL(self._check(next_url, first_hop=False))
+                    continue
+                entry = await self._read(response, canonical, current, deadline)
+            finally:
+                await response.aclose()
+            if self.cache is not None:
+                self.cache.put(entry)
+            return self._finish(url, entry, from_cache=False)
+        raise _Failure("url_not_accessible", f"more than {MAX_REDIRECTS} redirects")
+
+    async def _send(self, client: httpx.AsyncClient, target: PinnedTarget, url: httpx.URL) -> httpx.Response:
+        request = target.pinned_request("GET", url, client.headers)
+        try:
+            return await client.send(request, stream=True, follow_redirects=False)
+        except httpx.TimeoutException as exc:
+            raise _Failure("url_not_accessible", f"timed out connecting or reading: {exc!r}") from exc
+        except httpx.TransportError as exc:
+            raise _Failure("url_not_accessible", f"could not connect: {exc!r}") from exc
+
+    async def _read(
+        self, response: httpx.Response, canonical: str, url: httpx.URL, deadline: float
+    ) -> CachedFetch:
+        status = response.status_code
+        if status == 429:
+            raise _Failure("too_many_requests", "the site answered 429 Too Many Requests", status=status)
+        if status >= 400 or status < 200:
+            raise _Failure("url_not_accessible", f"the site answered HTTP {status}", status=status)
+        declared = response.headers.get("content-length")
+        if declared and declared.strip().isdigit() and int(declared) > self.max_bytes:
+            raise _Failure(
+                "content_too_large",
+                f"Content-Length {int(declared):,} exceeds the {self.max_bytes:,}-byte cap",
+                status=status,
+            )
+        try:
+            decoder = BoundedDecoder(response.headers.get("content-encoding", ""), self.max_bytes)
+        except UnboundedEncoding as exc:
+            raise _Failure(
+                "url_not_accessible",
+                f"Content-Encoding {exc} cannot be decoded within a size bound",
+                status=status,
+            ) from exc
+        body = bytearray()
+        raw = 0
+        try:
+            async for chunk in response.aiter_raw():
+                raw += len(chunk)
+                if raw > self.max_bytes:
+                    raise _Failure(
+                        "content_too_large", f"more than {self.max_bytes:,} bytes on the wire", status=status
+                    )
+                body += decoder.feed(chunk)
+                if time.monotonic() > deadline:
+                    raise _Failure("url_not_accessible", "the body did not arrive before the deadline")
+        except DecodedTooLarge as exc:
+            raise _Failure("content_too_large", f"{exc} after decoding", status=status) from exc
+        except httpx.TimeoutException as exc:
+            raise _Failure(
+                "url_not_accessible", f"timed out reading the body: {exc!r}", status=status
+            ) from exc
+        except httpx.TransportError as exc:
+            raise _Failure(
+                "url_not_accessible", f"connection failed mid-body: {exc!r}", status=status
+            ) from exc
+        content_type = response.headers.get("content-type", "")
+        try:
+            document, tokens = await asyncio.get_running_loop().run_in_executor(
+                None, _extract_and_count, bytes(body), content_type, str(url)
+            )
+        except ContentError as exc:
+            raise _Failure(exc.error_code, exc.detail, status=status) from exc
+        return CachedFetch(
+            canonical_url=canonical,
+            final_url=str(url),
+            document=document,
+            retrieved_at=self.clock(),
+            bytes_read=raw,
+            status=status,
+            content_type=content_type,
+            text_tokens=tokens,
+        )
+
+    def _finish(self, url: str, entry: CachedFetch, *, from_cache: bool) -> FetchOutcome:
+        document = entry.document
+        limit = self.policy.max_content_tokens
+        before = after = entry.text_tokens
+        truncated = False
+        # The SDK: "The limit is approximate and does not apply to binary content such as PDFs."
+        if not document.is_pdf and limit is not None and before > limit:
+            document = replace(document, text=truncate_to_tokens(document.text, limit))
+            after = int(count_tokens(document.text))
+            truncated = True
+        notes = tuple(document.notes) + (("truncated_to_max_content_tokens",) if truncated else ())
+        return FetchOutcome(
+            url=url,
+            document=document,
+            final_url=entry.final_url,
+            retrieved_at=_iso(entry.retrieved_at),
+            from_cache=from_cache,
+            status=entry.status,
+            content_type=entry.content_type,
+            bytes_read=0 if from_cache else entry.bytes_read,
+            tokens_before=before,
+            tokens_after=after,
+            truncated=truncated,
+            notes=notes,
+        )
+
+
+def _canonical(url: str) -> str:
+    # Called only after the policy accepted ``url``, which means it parsed; the check is belt and braces.
+    parsed = parse_fetch_url(url)
+    if isinstance(parsed, UrlProblem):
+        raise _Failure(parsed.error_code, parsed.reason)
+    return parsed.canonical
+
+
+def _extract_and_count(body: bytes, content_type: str, url: str) -> tuple[Document, int]:
+    # Counted once per network fetch and kept in the cache entry: a cache hit must not re-tokenise.
+    document = extract_document(body, content_type, url)
+    return document, int(count_tokens(document.text))
+
+
+def _progress_bar(total: int, *, enabled: bool) -> Any:
+    if not enabled or total == 0:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="web fetch", unit="url")

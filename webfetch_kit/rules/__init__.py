@@ -1,0 +1,80 @@
+"""The rules of the web fetch tool, as pure functions of their inputs: no I/O, no threads.
+
+:mod:`.urls` (what a fetchable URL is, its canonical form) · :mod:`.policy` (domain lists, limits, the
+verdict on a URL, tool definitions) · :mod:`.provenance` (the prior-context rule) · :mod:`.homoglyphs`
+(look-alike names) · :mod:`.usecount` (``max_uses``).
+"""
+
+from __future__ import annotations
+
+from .homoglyphs import (
+    CharInfo,
+    PolicyWarning,
+    ascii_lookalike,
+    char_info,
+    entry_warnings,
+    is_highly_restrictive,
+    is_invisible,
+    script_of,
+    scripts_of,
+    skeleton,
+    skeleton_warnings,
+)
+from .policy import (
+    DEFAULT_FETCH_VERSION,
+    DEFAULT_SEARCH_VERSION,
+    PRESENTATION_KEYS,
+    DomainRule,
+    FetchPolicy,
+    Verdict,
+    normalize_path,
+    parse_domain_entry,
+    web_search_param,
+)
+from .provenance import Provenance, UrlLedger, extract_urls
+from .urls import (
+    MAX_URL_LENGTH,
+    HostProblem,
+    ParsedUrl,
+    UrlProblem,
+    canonical_url,
+    ends_in_a_number,
+    normalize_host,
+    parse_fetch_url,
+)
+from .usecount import UseCounter
+
+__all__ = [
+    "DEFAULT_FETCH_VERSION",
+    "DEFAULT_SEARCH_VERSION",
+    "MAX_URL_LENGTH",
+    "PRESENTATION_KEYS",
+    "CharInfo",
+    "DomainRule",
+    "FetchPolicy",
+    "HostProblem",
+    "ParsedUrl",
+    "PolicyWarning",
+    "Provenance",
+    "UrlLedger",
+    "UrlProblem",
+    "UseCounter",
+    "Verdict",
+    "ascii_lookalike",
+    "canonical_url",
+    "char_info",
+    "ends_in_a_number",
+    "entry_warnings",
+    "extract_urls",
+    "is_highly_restrictive",
+    "is_invisible",
+    "normalize_host",
+    "normalize_path",
+    "parse_domain_entry",
+    "parse_fetch_url",
+    "script_of",
+    "scripts_of",
+    "skeleton",
+    "skeleton_warnings",
+    "web_search_param",
+]

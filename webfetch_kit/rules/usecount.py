@@ -1,0 +1,52 @@
+"""Counting tool uses within one request, for ``max_uses``.
+
+The documentation: "The ``max_uses`` parameter limits the number of web fetches performed. If Claude
+attempts more fetches than allowed, the ``web_fetch_tool_result`` will be an error with the
+``max_uses_exceeded`` error code. There is currently no default limit."
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..errors import PolicyError
+
+__all__ = ["UseCounter"]
+
+
+class UseCounter:
+    """Counts the uses of one tool in one request; safe to share between threads.
+
+    Make one per request: the limit is "the number of times the tool can be used in the API request".
+    """
+
+    def __init__(self, max_uses: int | None = None) -> None:
+        if max_uses is not None and (
+            isinstance(max_uses, bool) or not isinstance(max_uses, int) or max_uses < 1
+        ):
+            raise PolicyError(f"max_uses must be a positive whole number or None, got {max_uses!r}")
+        self.max_uses = max_uses
+        self._used = 0
+        self._lock = threading.Lock()
+
+    @property
+    def used(self) -> int:
+        """How many uses were granted so far."""
+        with self._lock:
+            return self._used
+
+    def take(self) -> str | None:
+        """Take one use.
+
+        Returns:
+            None when the use is granted, ``"max_uses_exceeded"`` once the limit is reached (and on
+            every later call). With ``max_uses=None`` every use is granted.
+        """
+        with self._lock:
+            if self.max_uses is not None and self._used >= self.max_uses:
+                return "max_uses_exceeded"
+            self._used += 1
+            return None
+
+    def __repr__(self) -> str:
+        return f"UseCounter(max_uses={self.max_uses!r}, used={self.used})"

@@ -1,0 +1,649 @@
+"""An offline web search over the local corpus: SQLite FTS5 with BM25 ranking, SDK-shaped result blocks.
+
+The emulator's ``web_search`` server tool and notebook 4 ("Search, then fetch") use this module; nothing in
+it needs a server or the network.
+
+How a query runs:
+
+1. The free-text query is checked against ``MAX_QUERY_CHARS`` (longer → ``query_too_long``, one of the
+   SDK's ``WebSearchToolResultErrorCode`` values; the API does not publish its own limit, this one is the
+   kit's choice).
+2. It is split into words (Unicode letters and digits only, so quotes, ``*``, ``NEAR(``, ``^`` and other
+   FTS5 syntax never reach SQLite), lower-cased, stripped of English stop words (``and``, ``or``, ``not``
+   included), de-duplicated, capped at ``MAX_QUERY_TERMS``, and each word is quoted as an FTS5 string. The
+   words are joined with ``OR``, so a page matching some of the words still ranks.
+3. FTS5's ``bm25()`` ranks the matches with the title weighted ``TITLE_WEIGHT`` times the body and the
+   meta description ``DESCRIPTION_WEIGHT`` times (all Porter-stemmed, so "caching" matches "cache").
+   Equal scores are ordered by URL, so results never depend on insertion order.
+4. Domain filters go through :class:`webfetch_kit.rules.policy.FetchPolicy`, the same label-boundary
+   matcher the fetch tool uses: ``example.com`` admits ``docs.example.com`` but not ``badexample.com``.
+
+``encrypted_content`` is **encoded, not encrypted**: ``wfk1.`` followed by the base64url (unpadded) of the
+zlib-compressed JSON ``{"v": 1, "url": ..., "title": ..., "text": ...}``. Anyone can read it with
+:func:`decode_encrypted_content`; it is opaque only in the sense that the API's is (clients should pass it
+back untouched). The emulator decodes it to quote ``cited_text`` for ``web_search_result_location``
+citations.
+
+``page_age`` follows the API's documented example (``"April 30, 2025"``): the page's published date written
+out in English. Give ``now=`` to :meth:`SearchIndex.from_corpus` (or :func:`format_page_age`) to get a
+relative age instead (``"3 days ago"``), computed once when the index is built.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..blocks import web_search_error_block, web_search_result, web_search_result_block
+from ..errors import ConfigError, ContentError, SearchError
+
+if TYPE_CHECKING:
+    from anthropic.types import WebSearchToolResultBlockParam
+
+    from .._data import CorpusDocument
+
+__all__ = [
+    "DESCRIPTION_WEIGHT",
+    "ENCODED_TEXT_CHARS",
+    "MAX_QUERY_CHARS",
+    "MAX_QUERY_TERMS",
+    "TITLE_WEIGHT",
+    "DecodedContent",
+    "SearchDocument",
+    "SearchError",
+    "SearchHit",
+    "SearchIndex",
+    "SearchOutcome",
+    "decode_encrypted_content",
+    "encode_encrypted_content",
+    "format_page_age",
+    "query_terms",
+]
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_CHARS = 500
+"""Longest query accepted, in characters; longer queries fail with ``query_too_long``."""
+MAX_QUERY_TERMS = 32
+"""At most this many distinct words of a query are searched (the first ones, in order)."""
+TITLE_WEIGHT = 5.0
+"""BM25 weight of the title column relative to the body (1.0)."""
+DESCRIPTION_WEIGHT = 2.0
+"""BM25 weight of the description column relative to the body (1.0)."""
+ENCODED_TEXT_CHARS = 16_000
+"""Default cap on the page text carried in ``encrypted_content``."""
+
+_SCHEMA_VERSION = 2
+_ENCODING_PREFIX = "wfk1."
+_ENCODING_VERSION = 1
+# A decoded payload larger than this is refused (guards against a crafted zlib bomb).
+_MAX_DECODED_BYTES = 8 * 1024 * 1024
+_SNIPPET_TOKENS = 32
+_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+# Letters and digits only: every FTS5 operator character (" * ^ : ( ) + - , .) is a separator here.
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# English function words (NLTK's list, shortened) plus the FTS5 keyword NEAR: they carry no topic.
+_STOP_WORDS_TEXT = """
+    a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+    some such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves near"""
+_STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One page of the searchable corpus.
+
+    ``description`` (a page's meta description) is searched, weighted ``DESCRIPTION_WEIGHT``, but is
+    not part of the text carried in ``encrypted_content``.
+    """
+
+    url: str
+    title: str
+    text: str
+    page_age: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One ranked result: ``score`` is ``-bm25`` (higher is better), ``snippet`` a plain-text excerpt."""
+
+    url: str
+    title: str
+    page_age: str | None
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class DecodedContent:
+    """What an ``encrypted_content`` string produced by this module carries."""
+
+    url: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """The result of one tool-level search: hits, or the error code the tool reports."""
+
+    query: str
+    hits: tuple[SearchHit, ...] = ()
+    error_code: str | None = None
+    texts: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the search ran (possibly with zero hits)."""
+        return self.error_code is None
+
+    def to_block(
+        self, tool_use_id: str, *, max_content_chars: int = ENCODED_TEXT_CHARS
+    ) -> WebSearchToolResultBlockParam:
+        """The ``web_search_tool_result`` block for this outcome, in the SDK's exact shape.
+
+        Args:
+            tool_use_id: The id of the ``server_tool_use`` block this result answers.
+            max_content_chars: Cap on the page text encoded into each ``encrypted_content``.
+        """
+        if self.error_code is not None:
+            return web_search_error_block(tool_use_id, self.error_code)
+        results = [
+            web_search_result(
+                url=hit.url,
+                title=hit.title,
+                page_age=hit.page_age,
+                encrypted_content=encode_encrypted_content(hit.url, hit.title, text[:max_content_chars]),
+            )
+            for hit, text in zip(self.hits, self.texts, strict=True)
+        ]
+        return web_search_result_block(tool_use_id, results)
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a free-text query that the index searches for.
+
+    Args:
+        query: Any text; operators, quotes and punctuation are dropped, never interpreted.
+
+    Returns:
+        Lower-cased words without stop words, de-duplicated, in order, at most ``MAX_QUERY_TERMS``.
+    """
+    terms: list[str] = []
+    for word in _WORD.findall(query.casefold()):
+        if word in _STOP_WORDS or word in terms:
+            continue
+        terms.append(word)
+        if len(terms) == MAX_QUERY_TERMS:
+            break
+    return terms
+
+
+def _match_expression(terms: Sequence[str]) -> str:
+    # Each term is a double-quoted FTS5 string; _WORD never yields a quote, so nothing needs escaping.
+    return " OR ".join(f'"{term}"' for term in terms)
+
+
+def encode_encrypted_content(url: str, title: str, text: str) -> str:
+    """Encode a page into an opaque ``encrypted_content`` string (encoded, not encrypted).
+
+    Args:
+        url: The result's URL.
+        title: The result's title.
+        text: The page text to carry (callers cap its length).
+
+    Returns:
+        ``"wfk1."`` + base64url (no padding) of zlib-compressed JSON.
+    """
+    payload = json.dumps(
+        {"v": _ENCODING_VERSION, "url": url, "title": title, "text": text},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode("utf-8")
+    packed = base64.urlsafe_b64encode(zlib.compress(payload, 9)).rstrip(b"=").decode("ascii")
+    return _ENCODING_PREFIX + packed
+
+
+def decode_encrypted_content(encrypted_content: str) -> DecodedContent:
+    """Recover the URL, title and text from an ``encrypted_content`` made by this module.
+
+    Args:
+        encrypted_content: The string from a ``web_search_result`` block.
+
+    Returns:
+        The decoded URL, title and (possibly capped) page text.
+
+    Raises:
+        SearchError: With ``error_code="invalid_tool_input"`` when the string was not produced here
+            (for instance a real API result, which only Anthropic can read).
+    """
+    if not encrypted_content.startswith(_ENCODING_PREFIX):
+        raise SearchError(
+            "invalid_tool_input",
+            f"encrypted_content does not start with {_ENCODING_PREFIX!r}: it was not made by webfetch-kit",
+        )
+    packed = encrypted_content[len(_ENCODING_PREFIX) :]
+    try:
+        compressed = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
+        inflater = zlib.decompressobj()
+        raw = inflater.decompress(compressed, _MAX_DECODED_BYTES)
+        if inflater.unconsumed_tail:
+            raise SearchError("invalid_tool_input", "encrypted_content decodes to more than 8 MiB")
+        payload = json.loads(raw.decode("utf-8"))
+    except (ValueError, zlib.error) as exc:
+        if isinstance(exc, SearchError):
+            raise
+        raise SearchError("invalid_tool_input", f"encrypted_content is corrupt: {exc}") from exc
+    if (
+        not isinstance(payload, dict)
+        or payload.get("v") != _ENCODING_VERSION
+        or not all(isinstance(payload.get(key), str) for key in ("url", "title", "text"))
+    ):
+        raise SearchError("invalid_tool_input", "encrypted_content has an unknown version or layout")
+    return DecodedContent(url=payload["url"], title=payload["title"], text=payload["text"])
+
+
+def _parse_published(published: str | date | datetime) -> date | None:
+    if isinstance(published, datetime):
+        return published.date()
+    if isinstance(published, date):
+        return published
+    try:
+        return datetime.fromisoformat(published.strip()).date()
+    except ValueError:
+        return None
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'} ago"
+
+
+def format_page_age(published: str | date | datetime | None, *, now: datetime | None = None) -> str | None:
+    """The ``page_age`` of a page published on ``published``.
+
+    Args:
+        published: An ISO 8601 date or datetime (string or object), or None.
+        now: Without it the date is written out as in the API's documented example (``"April 30, 2025"``);
+            with it the age is relative to ``now`` (``"today"``, ``"1 day ago"``, ``"3 weeks ago"``,
+            ``"2 years ago"``).
+
+    Returns:
+        The age string; None when ``published`` is None or empty; ``published`` unchanged when it is a
+        string that is not an ISO date.
+    """
+    if published is None or published == "":
+        return None
+    day = _parse_published(published)
+    if day is None:
+        return str(published)
+    if now is None:
+        return f"{day:%B} {day.day}, {day.year}"
+    days = (now.date() - day).days
+    if days <= 0:
+        return "today"
+    if days < 7:
+        return _plural(days, "day")
+    if days < 31:
+        return _plural(days // 7, "week")
+    if days < 365:
+        return _plural(days // 30, "month")
+    return _plural(days // 365, "year")
+
+
+def _fingerprint_documents(documents: Sequence[SearchDocument]) -> str:
+    digest = hashlib.sha256(f"schema={_SCHEMA_VERSION};tokenizer={_TOKENIZER}\n".encode())
+    for doc in documents:
+        record = json.dumps([doc.url, doc.title, doc.text, doc.page_age, doc.description], ensure_ascii=False)
+        digest.update(record.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, title TEXT NOT NULL, body TEXT NOT NULL,
+    description TEXT NOT NULL, page_age TEXT
+);
+CREATE VIRTUAL TABLE pages USING fts5(
+    title, body, description, content='documents', content_rowid='id', tokenize='{_TOKENIZER}'
+);
+"""
+
+
+def _populate(connection: sqlite3.Connection, documents: Sequence[SearchDocument], fingerprint: str) -> None:
+    seen: set[str] = set()
+    for doc in documents:
+        if doc.url in seen:
+            raise ConfigError(f"duplicate search document URL {doc.url!r}: each page must appear once")
+        seen.add(doc.url)
+    with connection:
+        connection.executescript(_SCHEMA)
+        connection.executemany(
+            "INSERT INTO documents (url, title, body, description, page_age) VALUES (?, ?, ?, ?, ?)",
+            ((doc.url, doc.title, doc.text, doc.description, doc.page_age) for doc in documents),
+        )
+        connection.execute(
+            "INSERT INTO pages (rowid, title, body, description)"
+            " SELECT id, title, body, description FROM documents"
+        )
+        connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [("fingerprint", fingerprint), ("schema", str(_SCHEMA_VERSION))],
+        )
+
+
+def _stored_fingerprint(path: Path) -> str | None:
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+class SearchIndex:
+    """A BM25 full-text index over pages, searchable from many threads at once.
+
+    Build one with :meth:`from_documents` or :meth:`from_corpus`; use it as a context manager or call
+    :meth:`close`. ``reused`` is True when an on-disk index was opened as is instead of being rebuilt.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, *, fingerprint: str, reused: bool) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()
+        self.fingerprint = fingerprint
+        self.reused = reused
+
+    @classmethod
+    def from_documents(
+        cls, documents: Iterable[SearchDocument], *, path: str | os.PathLike[str] | None = None
+    ) -> SearchIndex:
+        """Index ``documents``, in memory or cached in an SQLite file.
+
+        Args:
+            documents: The pages to index; URLs must be unique.
+            path: Where to cache the index. An existing file whose fingerprint (a hash of every
+                document and of the index schema) matches is reused; otherwise it is rebuilt and
+                replaced atomically. None keeps the index in memory.
+
+        Returns:
+            The index, ready to search.
+
+        Raises:
+            ConfigError: When two documents share a URL.
+        """
+        docs = list(documents)
+        return cls._open(_fingerprint_documents(docs), lambda: docs, path)
+
+    @classmethod
+    def from_corpus(
+        cls,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        now: datetime | None = None,
+        root: Path | None = None,
+    ) -> SearchIndex:
+        """Index the local corpus (``data/corpus/manifest.json``).
+
+        Each file is read and turned into text with
+        :func:`webfetch_kit.reading.extract.extract_document`; PDFs contribute their page text; files of an
+        unsupported type are skipped. With ``path``, the cache is keyed on the manifest and the bytes of
+        every file, so an unchanged corpus is not re-extracted.
+
+        Args:
+            path: Where to cache the index (see :meth:`from_documents`); None keeps it in memory.
+            now: Gives relative ``page_age`` strings (see :func:`format_page_age`); None writes dates.
+            root: A corpus folder laid out like ``data/corpus`` (default: the project's corpus).
+
+        Returns:
+            The index, ready to search.
+        """
+        from .._data import documents as corpus_documents
+
+        entries = corpus_documents(root)
+        relative_to = now.date().isoformat() if now else ""
+        digest = hashlib.sha256(
+            f"schema={_SCHEMA_VERSION};tokenizer={_TOKENIZER};corpus;now={relative_to}\n".encode()
+        )
+        bodies = [entry.file.read_bytes() for entry in entries]  # read once: hashed here, indexed below
+        for entry, body in zip(entries, bodies, strict=True):
+            digest.update(repr(entry).encode("utf-8"))
+            digest.update(hashlib.sha256(body).digest())
+        return cls._open(digest.hexdigest(), lambda: _corpus_search_documents(entries, bodies, now), path)
+
+    @classmethod
+    def _open(
+        cls,
+        fingerprint: str,
+        load: Callable[[], Sequence[SearchDocument]],
+        path: str | os.PathLike[str] | None,
+    ) -> SearchIndex:
+        if path is None:
+            connection = sqlite3.connect(":memory:", check_same_thread=False)
+            _populate(connection, load(), fingerprint)
+            return cls(connection, fingerprint=fingerprint, reused=False)
+        target = Path(path)
+        reused = target.is_file() and _stored_fingerprint(target) == fingerprint
+        if not reused:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Build beside the target and rename over it, so a reader never opens a half-built index.
+            handle, scratch = tempfile.mkstemp(prefix=target.name, suffix=".tmp", dir=target.parent)
+            os.close(handle)
+            try:
+                builder = sqlite3.connect(scratch)
+                try:
+                    _populate(builder, load(), fingerprint)
+                finally:
+                    builder.close()
+                os.replace(scratch, target)
+            except BaseException:
+                Path(scratch).unlink(missing_ok=True)
+                raise
+            logger.info("built search index %s", target)
+        connection = sqlite3.connect(target, check_same_thread=False)
+        return cls(connection, fingerprint=fingerprint, reused=reused)
+
+    def __len__(self) -> int:
+        with self._lock:
+            row = self._connection.execute("SELECT count(*) FROM documents").fetchone()
+        return int(row[0])
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the underlying SQLite connection."""
+        with self._lock:
+            self._connection.close()
+
+    def run(
+        self,
+        query: object,
+        *,
+        max_results: int = 5,
+        allowed_domains: Sequence[str] | None = None,
+        blocked_domains: Sequence[str] | None = None,
+    ) -> SearchOutcome:
+        """Run a search as the tool does: any query gives an outcome, failures carry an error code.
+
+        Args:
+            query: The tool input's ``query``; a non-string is ``invalid_tool_input``.
+            max_results: Most hits to return (at least 1).
+            allowed_domains: Only URLs on these domains (subdomains included).
+            blocked_domains: Never URLs on these domains (subdomains included).
+
+        Returns:
+            The outcome; ``outcome.to_block(tool_use_id)`` gives the result block.
+
+        Raises:
+            ConfigError: When ``max_results`` is below 1 or the domain lists are invalid (both set,
+                a scheme in a domain, ...) — a setup mistake, as the API rejects such a request outright.
+        """
+        if not isinstance(query, str):
+            return SearchOutcome(query=repr(query), error_code="invalid_tool_input")
+        try:
+            rows = self._rows(query, max_results, allowed_domains, blocked_domains)
+        except SearchError as exc:
+            return SearchOutcome(query=query, error_code=exc.error_code)
+        hits = tuple(row[0] for row in rows)
+        return SearchOutcome(query=query, hits=hits, texts=tuple(row[1] for row in rows))
+
+    def search(
+        self,
+        query: str,
+        *,
+        max_results: int = 5,
+        allowed_domains: Sequence[str] | None = None,
+        blocked_domains: Sequence[str] | None = None,
+    ) -> list[SearchHit]:
+        """Search the index with a free-text query.
+
+        Args:
+            query: Words from a user's question; operators and punctuation are ignored. An empty or
+                stop-word-only query gives no hits.
+            max_results: Most hits to return (at least 1).
+            allowed_domains: Only URLs on these domains (subdomains included).
+            blocked_domains: Never URLs on these domains (subdomains included).
+
+        Returns:
+            Hits, best first; equal scores ordered by URL.
+
+        Raises:
+            SearchError: With ``error_code="query_too_long"`` when the query exceeds ``MAX_QUERY_CHARS``.
+            ConfigError: When ``max_results`` is below 1 or the domain lists are invalid.
+        """
+        return [hit for hit, _ in self._rows(query, max_results, allowed_domains, blocked_domains)]
+
+    def result_block(
+        self,
+        tool_use_id: str,
+        query: object,
+        *,
+        max_results: int = 5,
+        allowed_domains: Sequence[str] | None = None,
+        blocked_domains: Sequence[str] | None = None,
+        max_content_chars: int = ENCODED_TEXT_CHARS,
+    ) -> WebSearchToolResultBlockParam:
+        """Search and return the ``web_search_tool_result`` block the API would put in the response.
+
+        Args:
+            tool_use_id: The id of the ``server_tool_use`` block this result answers.
+            query: The tool input's ``query``.
+            max_results: Most results in the block.
+            allowed_domains: Only URLs on these domains (subdomains included).
+            blocked_domains: Never URLs on these domains (subdomains included).
+            max_content_chars: Cap on the page text encoded into each ``encrypted_content``.
+
+        Returns:
+            A result block, or an error block (``query_too_long``, ``invalid_tool_input``).
+        """
+        outcome = self.run(
+            query,
+            max_results=max_results,
+            allowed_domains=allowed_domains,
+            blocked_domains=blocked_domains,
+        )
+        return outcome.to_block(tool_use_id, max_content_chars=max_content_chars)
+
+    def _rows(
+        self,
+        query: str,
+        max_results: int,
+        allowed_domains: Sequence[str] | None,
+        blocked_domains: Sequence[str] | None,
+    ) -> list[tuple[SearchHit, str]]:
+        if max_results < 1:
+            raise ConfigError(f"max_results must be at least 1, got {max_results}")
+        if len(query) > MAX_QUERY_CHARS:
+            raise SearchError(
+                "query_too_long", f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
+            )
+        admits = _domain_filter(allowed_domains, blocked_domains)
+        terms = query_terms(query)
+        if not terms:
+            return []
+        sql = (
+            "SELECT d.url, d.title, d.page_age, bm25(pages, ?, 1.0, ?) AS score,"
+            " snippet(pages, 1, '', '', '…', ?), d.body"
+            " FROM pages JOIN documents AS d ON d.id = pages.rowid"
+            " WHERE pages MATCH ? ORDER BY round(score, 12), d.url"
+        )
+        with self._lock:
+            cursor = self._connection.execute(
+                sql, (TITLE_WEIGHT, DESCRIPTION_WEIGHT, _SNIPPET_TOKENS, _match_expression(terms))
+            )
+            rows: list[tuple[SearchHit, str]] = []
+            for url, title, page_age, score, snippet, body in cursor:
+                if admits is not None and not admits(url):
+                    continue
+                hit = SearchHit(url, title, page_age, round(-float(score), 12) + 0.0, snippet)
+                rows.append((hit, body))
+                if len(rows) == max_results:
+                    break
+            cursor.close()
+        return rows
+
+
+def _domain_filter(
+    allowed_domains: Sequence[str] | None, blocked_domains: Sequence[str] | None
+) -> Callable[[str], bool] | None:
+    if allowed_domains is None and blocked_domains is None:
+        return None
+    from ..rules.policy import FetchPolicy
+
+    policy = FetchPolicy(allowed_domains=allowed_domains, blocked_domains=blocked_domains)
+
+    def admits(url: str) -> bool:
+        return bool(policy.check(url).allowed)
+
+    return admits
+
+
+def _corpus_search_documents(
+    entries: Sequence[CorpusDocument], bodies: Sequence[bytes], now: datetime | None
+) -> list[SearchDocument]:
+    from ..reading.extract import extract_document
+
+    docs: list[SearchDocument] = []
+    for entry, body in zip(entries, bodies, strict=True):
+        try:
+            document = extract_document(body, entry.content_type, entry.url)
+        except ContentError as exc:
+            logger.debug("search index skips %s: %s", entry.url, exc)
+            continue
+        # A PDF's text is its pages' text joined by extract.PAGE_SEPARATOR.
+        text = document.text
+        if not text.strip():
+            logger.debug("search index skips %s: no text", entry.url)
+            continue
+        title = entry.title or document.title or entry.url
+        page_age = format_page_age(entry.published, now=now)
+        docs.append(SearchDocument(entry.url, title, text, page_age, entry.description))
+    return docs
