@@ -25,7 +25,7 @@ def test_every_public_name_resolves() -> None:
 
 
 def test_error_tree_has_one_root_and_is_drawn_in_the_docstring() -> None:
-    classes = [getattr(errors, n) for n in errors.__all__]
+    classes = [getattr(errors, n) for n in errors.__all__ if n[0].isupper()]
     assert all(inspect.isclass(c) and issubclass(c, errors.WebfetchError) for c in classes)
     doc = errors.__doc__ or ""
     for cls in classes:
@@ -78,3 +78,17 @@ def test_policy_and_fetcher_load_the_sdk_only_when_a_tool_param_is_needed() -> N
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_check_positive_int_refuses_bools_zero_and_non_integers() -> None:
+    import pytest
+
+    for bad in (0, -3, True, 1.5, "2"):
+        with pytest.raises(errors.ConfigError, match=r"^n must be a positive whole number, got "):
+            errors.check_positive_int(bad, "n")
+    with pytest.raises(
+        errors.PolicyError, match=r"^max_uses must be a positive whole number or None, got 0$"
+    ):
+        errors.check_positive_int(0, "max_uses", none_ok=True, error=errors.PolicyError)
+    errors.check_positive_int(None, "max_uses", none_ok=True)
+    errors.check_positive_int(7, "n")

@@ -34,6 +34,7 @@ __all__ = [
     "TokenizerError",
     "ToolVersionError",
     "WebfetchError",
+    "check_positive_int",
 ]
 
 
@@ -101,3 +102,18 @@ class PricingError(WebfetchError, LookupError):
 
 class CorpusError(WebfetchError):
     """The local corpus is missing or malformed."""
+
+
+def check_positive_int(
+    value: object, name: str, *, none_ok: bool = False, error: type[ConfigError] = ConfigError
+) -> None:
+    """Raise ``error`` unless ``value`` is a whole number >= 1 (or None, when ``none_ok``).
+
+    The one check for counts and limits (``max_uses``, ``max_content_tokens``, ``concurrency``...): a
+    ``bool`` is not a number here, and the message names the argument and what it got.
+    """
+    if value is None and none_ok:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        allowed = " or None" if none_ok else ""
+        raise error(f"{name} must be a positive whole number{allowed}, got {value!r}")
