@@ -15,17 +15,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .core import (
-    CitationReport,
-    _request_messages,
-    _response_blocks,
-    _verify,
-    number_documents,
-    status_summary,
-)
+from .model import CitationReport, status_summary
+from .numbering import number_documents, request_messages, response_blocks
+from .verify import verify_blocks
 
 if TYPE_CHECKING:
-    from .core import SourceDocument, VerificationResult
+    from .model import SourceDocument, VerificationResult
 
 __all__ = [
     "STYLE",
@@ -483,10 +478,10 @@ def citation_report(
     """
     if context_chars < 0:
         raise ValueError(f"context_chars must be >= 0, got {context_chars}")
-    response = _response_blocks(message)
-    request = _request_messages(response, list(conversation))
+    response = response_blocks(message)
+    request = request_messages(response, list(conversation))
     documents = number_documents(request, response)
-    results = _verify(response, request, documents)
+    results = verify_blocks(response, request, documents)
     key = hashlib.sha256(repr(response).encode("utf-8", "replace")).hexdigest()[:8]
     html_text = render_report(
         response, documents, results, prefix=f"wfk{key}", context_chars=context_chars, show_full=show_full

@@ -28,7 +28,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..citations.core import CitationRow, VerificationResult, verify
+from ..citations import CitationRow, VerificationResult, verify
 from ..citations.render import STYLE, document_section, mismatch_diff, quoted_section
 
 __all__ = ["STATUS_LABELS", "CitationViewer"]
