@@ -332,15 +332,83 @@ def test_adjacent_spans_stay_separate() -> None:
     assert re.fullmatch(r'<a class="wfk-anchor" id="[^"]+-s4" [^>]*>\[4\]</a>', between)
 
 
+class _Text(HTMLParser):
+    """Every tag opened in a page and its text (entities decoded), outside ``<style>``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_style:
+            self.text += data
+
+
+def text_of(page: str) -> _Text:
+    parser = _Text()
+    parser.feed(page)
+    return parser
+
+
 def test_source_html_is_escaped() -> None:
     message, conversation = load("two_fetches")
     response = message.model_dump()
     response["content"][4]["content"]["content"]["title"] = '<script>alert("title")</script>'
     page = render_html(response, conversation, show_full=True)
     assert "<script" not in page.lower()
-    assert "&lt;script src=&quot;widget.js&quot;&gt;&lt;/script&gt;" in page
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;italic&lt;/i&gt;" in page
-    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in page
+    parsed = text_of(page)
+    assert {"script", "b", "i"}.isdisjoint(parsed.tags)
+    assert '<script src="widget.js"></script>' in parsed.text
+    assert "<b>bold</b> & <i>italic</i>" in parsed.text
+    assert 'Document 1: <script>alert("title")</script>' in parsed.text
+
+
+@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "{{ 7 * 7 }}", "{% raw %}x{# y"])
+def test_markup_and_template_syntax_in_a_source_show_as_text(hostile: str) -> None:
+    # Source text and titles are data, never template source: neither HTML nor Jinja syntax in them
+    # is interpreted (a template that rendered them as source would print 49 for {{ 7 * 7 }}).
+    text = f"Intro. The cited part {hostile} ends here. Outro."
+    start = text.index("The cited")
+    end = text.index(" Outro.")
+    document = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": text},
+        "title": f"Title {hostile}",
+        "citations": {"enabled": True},
+    }
+    conversation = [{"role": "user", "content": [document, {"type": "text", "text": "Quote it."}]}]
+    claim = {
+        "type": "text",
+        "text": f"It says {hostile}.",
+        "citations": [
+            {
+                "type": "char_location",
+                "cited_text": text[start:end],
+                "document_index": 0,
+                "document_title": f"Title {hostile}",
+                "start_char_index": start,
+                "end_char_index": end,
+            }
+        ],
+    }
+    for page in (render_html([claim], conversation), render_html([claim], conversation, show_full=True)):
+        parsed = text_of(page)
+        assert "script" not in parsed.tags
+        assert f"Document 0: Title {hostile}" in parsed.text
+        assert f"It says {hostile}." in parsed.text
+        assert cited_by(marks_of(page), 1) == text[start:end]
+        assert "49" not in parsed.text
+    (result,) = verify([claim], conversation)
+    assert result.status == "ok"
 
 
 def test_html_is_self_contained() -> None:

@@ -102,8 +102,43 @@ def test_source_text_is_escaped() -> None:
     viewer.select(5)
     value = viewer.source_view.value
     assert "<script" not in value
-    assert "&lt;script src=&quot;widget.js&quot;&gt;" in value
+    assert '<script src="widget.js"></script>' in page(value).text
     assert highlighted(viewer).startswith('The embed widget now ships as <script src="widget.js"></script>')
+
+
+@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "{{ 7 * 7 }}", "{% raw %}x{# y"])
+def test_markup_and_template_syntax_show_as_text(hostile: str) -> None:
+    text = f"Intro. The cited part {hostile} ends here."
+    start = text.index("The cited")
+    document = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": text},
+        "title": f"Title {hostile}",
+        "citations": {"enabled": True},
+    }
+    conversation = [{"role": "user", "content": [document, {"type": "text", "text": "Quote it."}]}]
+    claim = {
+        "type": "text",
+        "text": f"It says {hostile}.",
+        "citations": [
+            {
+                "type": "char_location",
+                "cited_text": text[start:],
+                "document_index": 0,
+                "document_title": f"Title {hostile}",
+                "start_char_index": start,
+                "end_char_index": len(text),
+            }
+        ],
+    }
+    viewer = CitationViewer([claim], conversation)
+    source, status = page(viewer.source_view.value), page(viewer.status_view.value)
+    assert "<script" not in viewer.source_view.value + viewer.status_view.value
+    assert f"Document 0: Title {hostile}" in source.text
+    assert highlighted(viewer) == text[start:]
+    assert f"Claim: It says {hostile}." in status.text
+    assert "49" not in source.text + status.text
+    assert viewer.citation_list.options[0][0].endswith(f"— Title {hostile}")
 
 
 def test_pdf_page_citations_and_a_mismatch() -> None:

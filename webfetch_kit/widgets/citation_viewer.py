@@ -22,14 +22,15 @@ also has ``data-cites`` with the citation number).
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
-from ..citations import CitationRow, VerificationResult, verify
-from ..citations.render import STYLE, document_section, mismatch_diff, quoted_section
+from ..citations import VerificationResult, verify
+from ..citations.render import STYLE, document_section, location_label, mismatch_diff, quoted_section
+from ..citations.templating import environment
 
 __all__ = ["STATUS_LABELS", "CitationViewer"]
 
@@ -46,10 +47,6 @@ _OPTION_CHARS = 70
 _MARK_CLASS = "wfk-hl wfk-mark"
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _option_label(result: VerificationResult) -> str:
     row = result.citation
     cited = " ".join(row.cited_text.split())
@@ -63,13 +60,9 @@ def _option_label(result: VerificationResult) -> str:
     return f"[{row.number}] {STATUS_LABELS.get(result.status, result.status)} · “{cited}” — {source}"
 
 
-def _location(row: CitationRow) -> str:
-    if row.start is None or row.end is None or row.unit is None:
-        return ""
-    if row.unit == "page":
-        last = row.end - 1
-        return f"page {row.start}" if last == row.start else f"pages {row.start}–{last}"
-    return f"{row.unit}s {row.start}–{row.end}"
+def _macros() -> Any:
+    """The macros of ``citation_viewer.html.j2``."""
+    return environment(__package__).get_template("citation_viewer.html.j2").module
 
 
 class CitationViewer(widgets.VBox):  # type: ignore[misc]
@@ -141,35 +134,21 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
     def _show(self, change: Any = None) -> None:
         result = self.selected
         if result is None:
-            self.status_view.value = '<div class="wfk-status" data-status="none">No citation selected.</div>'
-            self.source_view.value = (
-                '<div class="wfk-no-source" style="color:#57606a">This response has no citations.</div>'
-                if not self._results
-                else ""
-            )
+            self.status_view.value = str(_macros().nothing_selected())
+            self.source_view.value = "" if self._results else str(_macros().no_citations())
             return
         self.status_view.value = self._status_html(result)
         self.source_view.value = self._source_html(result)
 
     def _status_html(self, result: VerificationResult) -> str:
-        row = result.citation
         label = STATUS_LABELS.get(result.status, result.status)
-        diff = mismatch_diff(result)
-        location = _location(row)
-        return (
-            f'<div class="wfk-citations"><style>{STYLE}</style>'
-            f'<div class="wfk-status wfk-{_e(result.status)}" data-status="{_e(result.status)}" '
-            f'data-number="{row.number}">'
-            f'<span class="wfk-badge">{_e(label)}</span> <b>[{row.number}]</b> <code>{_e(row.type)}</code>'
-            f"{' ' + _e(location) if location else ''}"
-            f'<div class="wfk-meta wfk-detail">{_e(result.detail)}</div>'
-            f'<div class="wfk-claim-text">Claim: <span class="wfk-claim">{_e(row.text)}</span></div>'
-            f"{diff}</div></div>"
-        )
+        location = location_label(result.citation)
+        return str(_macros().status(result, label, location, mismatch_diff(result), STYLE))
 
     def _source_html(self, result: VerificationResult) -> str:
         row = result.citation
         document = result.document
+        section: Markup
         if document is not None and result.status != "unverifiable":
             section = document_section(
                 document,
@@ -184,11 +163,5 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
                 "q", row.document_title, row.url, [result], self._prefix, mark_class=_MARK_CLASS
             )
         else:
-            section = (
-                '<div class="wfk-no-source">No source text to show: '
-                f'{_e(result.detail)}.</div><div class="wfk-src">{_e(row.cited_text)}</div>'
-            )
-        return (
-            f'<div class="wfk-citations" style="max-height:28rem;overflow:auto"><style>{STYLE}</style>'
-            f"{section}</div>"
-        )
+            section = Markup(_macros().no_source(result))
+        return str(_macros().source(section, STYLE))
