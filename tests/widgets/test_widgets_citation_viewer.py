@@ -220,3 +220,26 @@ def test_option_labels_and_css_classes() -> None:
     assert "wfk-citation-list" in viewer.citation_list._dom_classes
     assert "wfk-citation-status" in viewer.status_view._dom_classes
     assert "wfk-citation-source" in viewer.source_view._dom_classes
+
+
+def test_a_malformed_citation_is_shown_as_a_mismatch() -> None:
+    text = "Alpha beta gamma. Delta epsilon zeta."
+    document = {
+        "type": "document",
+        "source": {"type": "text", "media_type": "text/plain", "data": text},
+        "title": "Greek letters",
+    }
+    conversation = [{"role": "user", "content": [document, {"type": "text", "text": "Quote it."}]}]
+    bad = {
+        "type": "char_location",
+        "cited_text": "Delta epsilon zeta.",
+        "document_index": 0,
+        "start_char_index": "18",
+        "end_char_index": 37,
+    }
+    viewer = CitationViewer([{"type": "text", "text": "Zeta.", "citations": [bad]}], conversation)
+    status = page(viewer.status_view.value)
+    assert status.status["data-status"] == "mismatch"
+    assert "malformed citation: start_char_index is '18' (a str), not an integer" in status.text
+    assert "Document 0: Greek letters" in page(viewer.source_view.value).text
+    assert highlighted(viewer) == ""

@@ -6,7 +6,9 @@
 :class:`CitationReport` the rows, results and rendered page together (:mod:`~webfetch_kit.citations.render`).
 
 The four statuses (:data:`CitationStatus`): ``"ok"`` the cited text is where the citation says;
-``"mismatch"`` a check failed; ``"unresolved"`` the document (or search result) it names
+``"mismatch"`` a check failed, or the citation is malformed (an index
+that is not an integer or is below its lowest value, a range that ends before it starts, no
+``cited_text`` string); ``"unresolved"`` the document (or search result) it names
 cannot be found; ``"unverifiable"`` there is no text here to check it against (a PDF by URL or file id).
 """
 

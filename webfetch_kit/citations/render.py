@@ -213,7 +213,8 @@ def document_section(
     text = document.text or ""
     for result in results:
         row = result.citation
-        start, end = row.start if row.start is not None else 0, row.end if row.end is not None else 0
+        # A range with a missing (malformed) end marks nothing: an empty span at the start.
+        start, end = (row.start, row.end) if row.start is not None and row.end is not None else (0, 0)
         where: tuple[int, int]
         if document.pages is not None:
             pages = document.pages

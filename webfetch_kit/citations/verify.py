@@ -16,6 +16,13 @@ What :func:`verify` checks, by citation type:
 A failed check is status ``"mismatch"`` with the source's text (``expected``) beside the cited text
 (``actual``); a document that cannot be found is ``"unresolved"``; a document without text to check
 (a PDF by URL or file id) is ``"unverifiable"``.
+
+A malformed citation is a ``"mismatch"`` too, never an exception: an index (``document_index``,
+``search_result_index``, the start and end fields) that is missing, not an integer (``"5"``, ``None``,
+``5.0``, ``True``) or below its lowest value (0; 1 for page numbers), a start after its end, or a
+``cited_text`` that is not a string. ``detail`` starts with "malformed citation:" and names every fault.
+A well-formed ``document_index`` past the last document is ``"unresolved"``, as above. SDK objects
+arrive validated; these come from dicts (a saved response, a hand-edited one).
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ _LOCATION_FIELDS: dict[str, tuple[str, str, str]] = {
     "content_block_location": ("start_block_index", "end_block_index", "block"),
     "search_result_location": ("start_block_index", "end_block_index", "block"),
 }
+# Citation types whose ``document_index`` numbers a document (documents_in's rule).
+_DOCUMENT_TYPES = ("char_location", "page_location", "content_block_location")
 
 
 def _search_results_in(
@@ -71,22 +80,36 @@ def _search_results_in(
 # Rows
 
 
+def _citations(block: Mapping[str, Any]) -> list[Any]:
+    """A text block's ``citations`` as a list (anything else there holds no citation)."""
+    citations = block.get("citations")
+    return list(citations) if isinstance(citations, list | tuple) else []
+
+
+def _index(value: Any) -> int | None:
+    """``value`` if it is an integer, else None (``True`` is an ``int`` to Python, not an index)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _rows(response: list[dict[str, Any]], documents: Sequence[SourceDocument]) -> list[CitationRow]:
     rows: list[CitationRow] = []
     for block_index, block in enumerate(response):
         if block.get("type") != "text":
             continue
-        for citation_index, citation in enumerate(block.get("citations") or ()):
+        for citation_index, entry in enumerate(_citations(block)):
+            # A malformed citation still gets its row (verification says what is wrong with it); only
+            # integers reach the row's indices, so nothing downstream compares a string with a number.
+            citation: Mapping[str, Any] = entry if isinstance(entry, Mapping) else {}
             kind = str(citation.get("type"))
             start = end = None
             unit = None
             if kind in _LOCATION_FIELDS:
                 start_field, end_field, unit = _LOCATION_FIELDS[kind]
-                start, end = citation.get(start_field), citation.get(end_field)
-            document_index = citation.get("document_index")
+                start, end = _index(citation.get(start_field)), _index(citation.get(end_field))
+            document_index = _index(citation.get("document_index"))
             title = citation.get("document_title")
             url = None
-            if isinstance(document_index, int) and 0 <= document_index < len(documents):
+            if document_index is not None and 0 <= document_index < len(documents):
                 document = documents[document_index]
                 url = document.url
                 title = title if title is not None else document.title
@@ -94,6 +117,7 @@ def _rows(response: list[dict[str, Any]], documents: Sequence[SourceDocument]) -
                 url, title = citation.get("url"), citation.get("title")
             elif kind == "search_result_location":
                 url, title = citation.get("source"), citation.get("title")
+            cited_text = citation.get("cited_text", "")
             rows.append(
                 CitationRow(
                     number=len(rows) + 1,
@@ -101,13 +125,13 @@ def _rows(response: list[dict[str, Any]], documents: Sequence[SourceDocument]) -
                     citation_index=citation_index,
                     text=str(block.get("text", "")),
                     type=kind,
-                    document_index=document_index if isinstance(document_index, int) else None,
+                    document_index=document_index,
                     document_title=title,
                     url=url,
                     start=start,
                     end=end,
                     unit=unit,
-                    cited_text=str(citation.get("cited_text", "")),
+                    cited_text=cited_text if isinstance(cited_text, str) else "",
                 )
             )
     return rows
@@ -271,8 +295,15 @@ def _verify_row(
     documents: Sequence[SourceDocument],
     search_results: Sequence[dict[str, Any]],
     web_results: Sequence[dict[str, Any]],
-    raw: Mapping[str, Any],
+    raw: Any,
 ) -> VerificationResult:
+    problems = _malformed(raw)
+    if problems:
+        # The document, where it can be found, is kept: the page shows the source the citation names.
+        named, source = row.document_index, None
+        if row.type in _DOCUMENT_TYPES and named is not None and 0 <= named < len(documents):
+            source = documents[named]
+        return _result(row, "mismatch", None, "malformed citation: " + "; ".join(problems), source)
     if row.type == "web_search_result_location":
         if not web_results:
             return _result(
@@ -317,13 +348,50 @@ def _verify_row(
     return result
 
 
-def _raw_citations(response: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        citation
-        for block in response
-        if block.get("type") == "text"
-        for citation in (block.get("citations") or ())
-    ]
+def _raw_citations(response: list[dict[str, Any]]) -> list[Any]:
+    return [citation for block in response if block.get("type") == "text" for citation in _citations(block)]
+
+
+def _index_problem(citation: Mapping[str, Any], name: str, lowest: int) -> str | None:
+    """What is wrong with the index ``name`` of a citation, or None when it is an integer >= ``lowest``."""
+    if name not in citation:
+        return f"it has no {name}"
+    value = citation[name]
+    if _index(value) is None:
+        kind = "" if value is None else f" (a {type(value).__name__})"
+        return f"{name} is {value!r}{kind}, not an integer"
+    if value < lowest:
+        return f"{name} is {value}, below {lowest}" + (" (pages are numbered from 1)" if lowest == 1 else "")
+    return None
+
+
+def _malformed(raw: Any) -> list[str]:
+    """Every way ``raw`` is not a well-formed citation: indices that are not integers in range, a range
+    that ends before it starts, a ``cited_text`` that is not a string ([] for a well-formed one).
+
+    Whether the indices point at anything (a document, pages, characters that exist) is the checks' job.
+    """
+    if not isinstance(raw, Mapping):
+        return [f"a citation is an object, got {type(raw).__name__} {raw!r:.60}"]
+    problems = []
+    if not isinstance(raw.get("cited_text"), str):
+        problems.append(
+            "it has no cited_text"
+            if "cited_text" not in raw
+            else f"cited_text is {raw['cited_text']!r:.60}, not a string"
+        )
+    kind = raw.get("type")
+    if kind not in _LOCATION_FIELDS:
+        return problems
+    start_field, end_field, unit = _LOCATION_FIELDS[kind]
+    index_field = "search_result_index" if kind == "search_result_location" else "document_index"
+    lowest = 1 if unit == "page" else 0
+    index_problem = _index_problem(raw, index_field, 0)
+    range_problems = [_index_problem(raw, name, lowest) for name in (start_field, end_field)]
+    problems += [p for p in (index_problem, *range_problems) if p is not None]
+    if range_problems == [None, None] and raw[start_field] > raw[end_field]:
+        problems.append(f"{start_field} {raw[start_field]} is after {end_field} {raw[end_field]}")
+    return problems
 
 
 def verify(message: Any, conversation: Iterable[Any] = ()) -> list[VerificationResult]:
