@@ -9,9 +9,13 @@ runs (and JupyterLab sanitizes scripts in HTML output anyway). Instead the sourc
 window of ``context_chars`` characters either side of the cited span, so the highlighted span always
 sits within the first lines of the source panel.
 
+Keys: with the list focused, ArrowDown or ``j`` selects the next citation, ArrowUp or ``k`` the previous,
+Home and End the first and last; JupyterLab's cell selection does not move (the list is a
+:class:`~webfetch_kit.widgets.citation_list.CitationList`, which says why it is not a stock ``Select``).
+
 Stable hooks for browser tests: the viewer ``wfk-citation-viewer``; the list ``wfk-citation-list``
-(a ``<select>``; in Python its values are the citation numbers 1, 2, …, in the page its options are the
-labels, which start with ``[n]``, in citation order, so select by index ``n - 1``);
+(holding a ``<select>``; in Python its values are the citation numbers 1, 2, …, in the page its options
+are the labels, which start with ``[n]``, in citation order, so select by index ``n - 1``);
 ``wfk-citation-status`` holding
 ``div.wfk-status[data-status][data-number]`` (``data-status`` is the verification status: ``ok``,
 ``mismatch``, ``unresolved`` or ``unverifiable``; the badge reads "verified" for ``ok``);
@@ -31,6 +35,7 @@ from markupsafe import Markup
 from ..citations import VerificationResult, verify
 from ..citations.render import STYLE, document_section, location_label, mismatch_diff, quoted_section
 from ..citations.templating import environment
+from .citation_list import CitationList
 
 __all__ = ["STATUS_LABELS", "CitationViewer"]
 
@@ -87,7 +92,7 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
         key = hashlib.sha256(repr([r.citation for r in self._results]).encode("utf-8", "replace"))
         self._prefix = f"wfkv{key.hexdigest()[:8]}"
 
-        self.citation_list = widgets.Select(
+        self.citation_list = CitationList(
             options=[(_option_label(r), r.citation.number) for r in self._results],
             rows=min(max(len(self._results), 1), 8),
             layout=widgets.Layout(width="100%"),
@@ -103,8 +108,6 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
             widget.add_class(css)
         self.children = (self.citation_list, self.status_view, self.source_view)
         self.citation_list.observe(self._show, names="value")
-        if self._results:
-            self.citation_list.value = self._results[0].citation.number
         self._show()
 
     @property
