@@ -4,8 +4,8 @@ Rows, verification and highlighting all come from :mod:`webfetch_kit.citations` 
 :func:`~webfetch_kit.citations.render_html`, given one citation at a time), so escaping and span
 finding (exact characters, PDF pages, content blocks) live in one place.
 
-Scrolling: no script is used. The HTML widget sets its value as ``innerHTML``, where ``<script>`` never
-runs (and JupyterLab sanitizes scripts in HTML output anyway). Instead the source is shown as a context
+Scrolling: the panels use no script. The HTML widget sets its value as ``innerHTML``, where ``<script>``
+never runs (and JupyterLab sanitizes scripts in HTML output anyway). Instead the source is shown as a context
 window of ``context_chars`` characters either side of the cited span, so the highlighted span always
 sits within the first lines of the source panel.
 
