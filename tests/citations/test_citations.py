@@ -373,41 +373,22 @@ def test_source_html_is_escaped() -> None:
 
 
 @pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "{{ 7 * 7 }}", "{% raw %}x{# y"])
-def test_markup_and_template_syntax_in_a_source_show_as_text(hostile: str) -> None:
+def test_markup_and_template_syntax_in_a_source_show_as_text(hostile: str, cited_document: Any) -> None:
     # Source text and titles are data, never template source: neither HTML nor Jinja syntax in them
     # is interpreted (a template that rendered them as source would print 49 for {{ 7 * 7 }}).
     text = f"Intro. The cited part {hostile} ends here. Outro."
-    start = text.index("The cited")
-    end = text.index(" Outro.")
-    document = {
-        "type": "document",
-        "source": {"type": "text", "media_type": "text/plain", "data": text},
-        "title": f"Title {hostile}",
-        "citations": {"enabled": True},
-    }
-    conversation = [{"role": "user", "content": [document, {"type": "text", "text": "Quote it."}]}]
-    claim = {
-        "type": "text",
-        "text": f"It says {hostile}.",
-        "citations": [
-            {
-                "type": "char_location",
-                "cited_text": text[start:end],
-                "document_index": 0,
-                "document_title": f"Title {hostile}",
-                "start_char_index": start,
-                "end_char_index": end,
-            }
-        ],
-    }
-    for page in (render_html([claim], conversation), render_html([claim], conversation, show_full=True)):
+    start, end = text.index("The cited"), text.index(" Outro.")
+    response, conversation = cited_document(
+        text, start, end, title=f"Title {hostile}", claim=f"It says {hostile}."
+    )
+    for page in (render_html(response, conversation), render_html(response, conversation, show_full=True)):
         parsed = text_of(page)
         assert "script" not in parsed.tags
         assert f"Document 0: Title {hostile}" in parsed.text
         assert f"It says {hostile}." in parsed.text
         assert cited_by(marks_of(page), 1) == text[start:end]
         assert "49" not in parsed.text
-    (result,) = verify([claim], conversation)
+    (result,) = verify(response, conversation)
     assert result.status == "ok"
 
 
@@ -508,36 +489,14 @@ def test_rendering_does_not_change_the_input() -> None:
 _SOURCE = "Alpha beta gamma. Delta epsilon zeta."
 
 
-def _malformed_case(**changes: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A one-document conversation and a response citing it, the citation's fields changed.
-
-    ``changes`` maps a field to its new value; ``...`` removes the field.
-    """
-    document = {
-        "type": "document",
-        "source": {"type": "text", "media_type": "text/plain", "data": _SOURCE},
-        "title": "Greek letters",
-        "citations": {"enabled": True},
-    }
-    citation: dict[str, Any] = {
-        "type": "char_location",
-        "cited_text": "Delta epsilon zeta.",
-        "document_index": 0,
-        "document_title": "Greek letters",
-        "start_char_index": 18,
-        "end_char_index": 37,
-    }
-    for name, value in changes.items():
-        if value is ...:
-            del citation[name]
-        else:
-            citation[name] = value
-    conversation = [{"role": "user", "content": [document, {"type": "text", "text": "Quote it."}]}]
-    return [{"type": "text", "text": "It ends with zeta.", "citations": [citation]}], conversation
+@pytest.fixture
+def malformed_case(cited_document: Any) -> Any:
+    """``malformed_case(**changes)``: a response citing "Delta epsilon zeta." of ``_SOURCE``, changed."""
+    return lambda **changes: cited_document(_SOURCE, 18, 37, **changes)
 
 
-def test_the_well_formed_case_verifies() -> None:
-    response, conversation = _malformed_case()
+def test_the_well_formed_case_verifies(malformed_case: Any) -> None:
+    response, conversation = malformed_case()
     (result,) = verify(response, conversation)
     assert (result.status, result.detail) == ("ok", "cited text equals text[18:37]")
 
@@ -581,8 +540,10 @@ def test_the_well_formed_case_verifies() -> None:
     ],
     ids=lambda v: repr(v) if isinstance(v, dict) else None,
 )
-def test_malformed_indices_are_mismatches(changes: dict[str, Any], status: str, detail: str) -> None:
-    response, conversation = _malformed_case(**changes)
+def test_malformed_indices_are_mismatches(
+    changes: dict[str, Any], status: str, detail: str, malformed_case: Any
+) -> None:
+    response, conversation = malformed_case(**changes)
     (result,) = verify(response, conversation)
     assert (result.status, result.detail) == (status, f"malformed citation: {detail}")
     assert result.expected is None
@@ -594,8 +555,8 @@ def test_malformed_indices_are_mismatches(changes: dict[str, Any], status: str, 
     assert re.search(r'<sup class="wfk-marker wfk-bad" id="[^"]+-a1">', page)
 
 
-def test_a_document_index_past_the_last_document_is_unresolved() -> None:
-    response, conversation = _malformed_case(document_index=1)
+def test_a_document_index_past_the_last_document_is_unresolved(malformed_case: Any) -> None:
+    response, conversation = malformed_case(document_index=1)
     (result,) = verify(response, conversation)
     assert (result.status, result.detail) == (
         "unresolved",
@@ -604,8 +565,8 @@ def test_a_document_index_past_the_last_document_is_unresolved() -> None:
     render_html(response, conversation)
 
 
-def test_a_citation_that_is_not_an_object_is_a_mismatch() -> None:
-    response, conversation = _malformed_case()
+def test_a_citation_that_is_not_an_object_is_a_mismatch(malformed_case: Any) -> None:
+    response, conversation = malformed_case()
     response[0]["citations"].insert(0, "see above")
     first, second = verify(response, conversation)
     assert (first.status, first.detail) == (

@@ -107,31 +107,13 @@ def test_source_text_is_escaped() -> None:
 
 
 @pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "{{ 7 * 7 }}", "{% raw %}x{# y"])
-def test_markup_and_template_syntax_show_as_text(hostile: str) -> None:
+def test_markup_and_template_syntax_show_as_text(hostile: str, cited_document: Any) -> None:
     text = f"Intro. The cited part {hostile} ends here."
     start = text.index("The cited")
-    document = {
-        "type": "document",
-        "source": {"type": "text", "media_type": "text/plain", "data": text},
-        "title": f"Title {hostile}",
-        "citations": {"enabled": True},
-    }
-    conversation = [{"role": "user", "content": [document, {"type": "text", "text": "Quote it."}]}]
-    claim = {
-        "type": "text",
-        "text": f"It says {hostile}.",
-        "citations": [
-            {
-                "type": "char_location",
-                "cited_text": text[start:],
-                "document_index": 0,
-                "document_title": f"Title {hostile}",
-                "start_char_index": start,
-                "end_char_index": len(text),
-            }
-        ],
-    }
-    viewer = CitationViewer([claim], conversation)
+    response, conversation = cited_document(
+        text, start, len(text), title=f"Title {hostile}", claim=f"It says {hostile}."
+    )
+    viewer = CitationViewer(response, conversation)
     source, status = page(viewer.source_view.value), page(viewer.status_view.value)
     assert "<script" not in viewer.source_view.value + viewer.status_view.value
     assert f"Document 0: Title {hostile}" in source.text
@@ -222,22 +204,10 @@ def test_option_labels_and_css_classes() -> None:
     assert "wfk-citation-source" in viewer.source_view._dom_classes
 
 
-def test_a_malformed_citation_is_shown_as_a_mismatch() -> None:
+def test_a_malformed_citation_is_shown_as_a_mismatch(cited_document: Any) -> None:
     text = "Alpha beta gamma. Delta epsilon zeta."
-    document = {
-        "type": "document",
-        "source": {"type": "text", "media_type": "text/plain", "data": text},
-        "title": "Greek letters",
-    }
-    conversation = [{"role": "user", "content": [document, {"type": "text", "text": "Quote it."}]}]
-    bad = {
-        "type": "char_location",
-        "cited_text": "Delta epsilon zeta.",
-        "document_index": 0,
-        "start_char_index": "18",
-        "end_char_index": 37,
-    }
-    viewer = CitationViewer([{"type": "text", "text": "Zeta.", "citations": [bad]}], conversation)
+    response, conversation = cited_document(text, 18, 37, title="Greek letters", start_char_index="18")
+    viewer = CitationViewer(response, conversation)
     status = page(viewer.status_view.value)
     assert status.status["data-status"] == "mismatch"
     assert "malformed citation: start_char_index is '18' (a str), not an integer" in status.text
