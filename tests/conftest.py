@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,3 +24,44 @@ def corpus_site() -> Iterator[CorpusSite]:
 
     with serve() as site:
         yield site
+
+
+CitedDocument = Callable[..., tuple[list[dict[str, Any]], list[dict[str, Any]]]]
+
+
+@pytest.fixture
+def cited_document() -> CitedDocument:
+    """Build a one-document conversation and a response citing ``text[start:end]`` of it.
+
+    ``cited_document(text, start, end, title=..., claim=..., **changes)`` returns ``(response content,
+    conversation)``: a text ``document`` block (citations enabled) in the user's message, and one text
+    block whose ``char_location`` citation quotes the span. ``changes`` replace citation fields; ``...``
+    removes one (for malformed citations).
+    """
+
+    def build(
+        text: str, start: int, end: int, *, title: str = "Notes", claim: str = "It says so.", **changes: Any
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        document = {
+            "type": "document",
+            "source": {"type": "text", "media_type": "text/plain", "data": text},
+            "title": title,
+            "citations": {"enabled": True},
+        }
+        citation: dict[str, Any] = {
+            "type": "char_location",
+            "cited_text": text[start:end],
+            "document_index": 0,
+            "document_title": title,
+            "start_char_index": start,
+            "end_char_index": end,
+        }
+        for name, value in changes.items():
+            if value is ...:
+                del citation[name]
+            else:
+                citation[name] = value
+        conversation = [{"role": "user", "content": [document, {"type": "text", "text": "Quote it."}]}]
+        return [{"type": "text", "text": claim, "citations": [citation]}], conversation
+
+    return build

@@ -39,8 +39,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 CHROMIUM = Path("/usr/bin/chromium")
 
-# The flags this machine needs (.library/env/machines/python.md): without the background-networking
-# ones chromium keeps dialling Google's hosts, which the closed network refuses.
+# Headless in a container running as root (no sandbox, no GPU), and offline: without the
+# background-networking flags chromium keeps dialling Google's hosts, which a closed network refuses.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

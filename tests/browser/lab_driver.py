@@ -28,6 +28,7 @@ __all__ = [
     "UI_TIMEOUT_MS",
     "LabServer",
     "NotebookRunError",
+    "active_cell_index",
     "bring_into_view",
     "open_notebook",
     "output_text",
@@ -181,6 +182,17 @@ def output_text(scope: Page | Locator, css_class: str) -> str:
 def bring_into_view(target: Locator) -> None:
     """Scroll the notebook so ``target`` starts near the top of the panel (for screenshots that show it)."""
     target.evaluate("el => el.scrollIntoView({block: 'start'})")
+
+
+def active_cell_index(page: Page) -> int:
+    """The position of the notebook's active cell (``.jp-mod-active``) among its cells, -1 for none."""
+    return int(
+        page.evaluate(
+            """(panel) => [...document.querySelectorAll(`${panel} .jp-Notebook .jp-Cell`)]
+                .findIndex((cell) => cell.classList.contains('jp-mod-active'))""",
+            _PANEL,
+        )
+    )
 
 
 def _kernel_status(page: Page) -> str | None:

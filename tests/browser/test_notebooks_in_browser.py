@@ -12,6 +12,7 @@ import pytest
 from lab_driver import (
     UI_TIMEOUT_MS,
     LabServer,
+    active_cell_index,
     bring_into_view,
     open_notebook,
     run_all_cells,
@@ -74,3 +75,42 @@ def test_citation_viewer_highlights_the_cited_span(
         assert picked.inner_text().strip(), f"citation {count}'s highlighted span is empty"
         bring_into_view(viewer)
         lab_page.screenshot(path=str(artifacts_dir / "citation-viewer-picked.png"))
+
+
+@_written("07_citations.ipynb")
+def test_arrow_keys_in_the_citation_viewer_move_the_citation_not_the_cell(
+    lab_page: Page, jupyter_lab: LabServer, artifacts_dir: Path
+) -> None:
+    open_notebook(lab_page, jupyter_lab, "07_citations.ipynb")
+    run_all_cells(lab_page)
+    viewer = widget(lab_page, "wfk-citation-viewer")
+    listing = widget(viewer, "wfk-citation-list").locator("select")
+    status = widget(viewer, "wfk-citation-status").locator("div.wfk-status")
+    source = widget(viewer, "wfk-citation-source")
+    assert listing.locator("option").count() >= 2, "the viewer needs two citations for this test"
+    expect(status).to_have_attribute("data-number", "1")
+
+    # Clicking the selected option focuses the list, as a reader would; JupyterLab makes the
+    # viewer's cell the active one.
+    listing.locator("option").first.click()
+    expect(listing).to_be_focused()
+    cell = active_cell_index(lab_page)
+    assert cell >= 0
+
+    lab_page.keyboard.press("ArrowDown")
+    expect(status).to_have_attribute("data-number", "2", timeout=UI_TIMEOUT_MS)
+    expect(source.locator('mark.wfk-hl[data-cites="2"]').first).to_be_visible(timeout=UI_TIMEOUT_MS)
+    expect(listing).to_have_value("2")
+    assert active_cell_index(lab_page) == cell, "ArrowDown moved JupyterLab's cell selection"
+    expect(listing).to_be_focused()
+    bring_into_view(viewer)
+    lab_page.screenshot(path=str(artifacts_dir / "citation-viewer-arrow-down.png"))
+
+    # k and ArrowUp go back; neither reaches JupyterLab (k is its "select cell above" too).
+    lab_page.keyboard.press("k")
+    expect(status).to_have_attribute("data-number", "1", timeout=UI_TIMEOUT_MS)
+    lab_page.keyboard.press("j")
+    expect(status).to_have_attribute("data-number", "2", timeout=UI_TIMEOUT_MS)
+    lab_page.keyboard.press("ArrowUp")
+    expect(status).to_have_attribute("data-number", "1", timeout=UI_TIMEOUT_MS)
+    assert active_cell_index(lab_page) == cell, "j, k or ArrowUp moved JupyterLab's cell selection"

@@ -332,15 +332,64 @@ def test_adjacent_spans_stay_separate() -> None:
     assert re.fullmatch(r'<a class="wfk-anchor" id="[^"]+-s4" [^>]*>\[4\]</a>', between)
 
 
+class _Text(HTMLParser):
+    """Every tag opened in a page and its text (entities decoded), outside ``<style>``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text = ""
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_style:
+            self.text += data
+
+
+def text_of(page: str) -> _Text:
+    parser = _Text()
+    parser.feed(page)
+    return parser
+
+
 def test_source_html_is_escaped() -> None:
     message, conversation = load("two_fetches")
     response = message.model_dump()
     response["content"][4]["content"]["content"]["title"] = '<script>alert("title")</script>'
     page = render_html(response, conversation, show_full=True)
     assert "<script" not in page.lower()
-    assert "&lt;script src=&quot;widget.js&quot;&gt;&lt;/script&gt;" in page
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;i&gt;italic&lt;/i&gt;" in page
-    assert "&lt;script&gt;alert(&quot;title&quot;)&lt;/script&gt;" in page
+    parsed = text_of(page)
+    assert {"script", "b", "i"}.isdisjoint(parsed.tags)
+    assert '<script src="widget.js"></script>' in parsed.text
+    assert "<b>bold</b> & <i>italic</i>" in parsed.text
+    assert 'Document 1: <script>alert("title")</script>' in parsed.text
+
+
+@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "{{ 7 * 7 }}", "{% raw %}x{# y"])
+def test_markup_and_template_syntax_in_a_source_show_as_text(hostile: str, cited_document: Any) -> None:
+    # Source text and titles are data, never template source: neither HTML nor Jinja syntax in them
+    # is interpreted (a template that rendered them as source would print 49 for {{ 7 * 7 }}).
+    text = f"Intro. The cited part {hostile} ends here. Outro."
+    start, end = text.index("The cited"), text.index(" Outro.")
+    response, conversation = cited_document(
+        text, start, end, title=f"Title {hostile}", claim=f"It says {hostile}."
+    )
+    for page in (render_html(response, conversation), render_html(response, conversation, show_full=True)):
+        parsed = text_of(page)
+        assert "script" not in parsed.tags
+        assert f"Document 0: Title {hostile}" in parsed.text
+        assert f"It says {hostile}." in parsed.text
+        assert cited_by(marks_of(page), 1) == text[start:end]
+        assert "49" not in parsed.text
+    (result,) = verify(response, conversation)
+    assert result.status == "ok"
 
 
 def test_html_is_self_contained() -> None:
@@ -432,3 +481,131 @@ def test_rendering_does_not_change_the_input() -> None:
     before = copy.deepcopy(conversation), message.model_dump()
     render_html(message, conversation)
     assert (conversation, message.model_dump()) == before
+
+
+# ---------------------------------------------------------------------------------------------------
+# Malformed citations are mismatches, never exceptions
+
+_SOURCE = "Alpha beta gamma. Delta epsilon zeta."
+
+
+@pytest.fixture
+def malformed_case(cited_document: Any) -> Any:
+    """``malformed_case(**changes)``: a response citing "Delta epsilon zeta." of ``_SOURCE``, changed."""
+    return lambda **changes: cited_document(_SOURCE, 18, 37, **changes)
+
+
+def test_the_well_formed_case_verifies(malformed_case: Any) -> None:
+    response, conversation = malformed_case()
+    (result,) = verify(response, conversation)
+    assert (result.status, result.detail) == ("ok", "cited text equals text[18:37]")
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "detail"),
+    [
+        ({"start_char_index": "18"}, "mismatch", "start_char_index is '18' (a str), not an integer"),
+        ({"start_char_index": None}, "mismatch", "start_char_index is None, not an integer"),
+        ({"start_char_index": 18.0}, "mismatch", "start_char_index is 18.0 (a float), not an integer"),
+        ({"start_char_index": True}, "mismatch", "start_char_index is True (a bool), not an integer"),
+        ({"end_char_index": -1}, "mismatch", "end_char_index is -1, below 0"),
+        ({"end_char_index": ...}, "mismatch", "it has no end_char_index"),
+        (
+            {"start_char_index": 30, "end_char_index": 20},
+            "mismatch",
+            "start_char_index 30 is after end_char_index 20",
+        ),
+        (
+            {"start_char_index": "18", "end_char_index": None},
+            "mismatch",
+            "start_char_index is '18' (a str), not an integer; end_char_index is None, not an integer",
+        ),
+        ({"document_index": "0"}, "mismatch", "document_index is '0' (a str), not an integer"),
+        ({"document_index": False}, "mismatch", "document_index is False (a bool), not an integer"),
+        ({"document_index": 0.0}, "mismatch", "document_index is 0.0 (a float), not an integer"),
+        ({"document_index": None}, "mismatch", "document_index is None, not an integer"),
+        ({"document_index": -1}, "mismatch", "document_index is -1, below 0"),
+        ({"cited_text": None}, "mismatch", "cited_text is None, not a string"),
+        ({"cited_text": ...}, "mismatch", "it has no cited_text"),
+        (
+            {"type": "page_location", "start_page_number": 0, "end_page_number": 1},
+            "mismatch",
+            "start_page_number is 0, below 1 (pages are numbered from 1)",
+        ),
+        (
+            {"type": "content_block_location", "start_block_index": "0", "end_block_index": 1},
+            "mismatch",
+            "start_block_index is '0' (a str), not an integer",
+        ),
+    ],
+    ids=lambda v: repr(v) if isinstance(v, dict) else None,
+)
+def test_malformed_indices_are_mismatches(
+    changes: dict[str, Any], status: str, detail: str, malformed_case: Any
+) -> None:
+    response, conversation = malformed_case(**changes)
+    (result,) = verify(response, conversation)
+    assert (result.status, result.detail) == (status, f"malformed citation: {detail}")
+    assert result.expected is None
+    # Only integers reach the row; the page and the viewer render it (the source it names is shown).
+    row = citations_of(response, conversation)[0]
+    assert all(value is None or type(value) is int for value in (row.start, row.end, row.document_index))
+    page = render_html(response, conversation)
+    assert f"malformed citation: {detail}" in text_of(page).text
+    assert re.search(r'<sup class="wfk-marker wfk-bad" id="[^"]+-a1">', page)
+
+
+def test_a_document_index_past_the_last_document_is_unresolved(malformed_case: Any) -> None:
+    response, conversation = malformed_case(document_index=1)
+    (result,) = verify(response, conversation)
+    assert (result.status, result.detail) == (
+        "unresolved",
+        "there is no document 1 (found 1 in the conversation and response)",
+    )
+    render_html(response, conversation)
+
+
+def test_a_citation_that_is_not_an_object_is_a_mismatch(malformed_case: Any) -> None:
+    response, conversation = malformed_case()
+    response[0]["citations"].insert(0, "see above")
+    first, second = verify(response, conversation)
+    assert (first.status, first.detail) == (
+        "mismatch",
+        "malformed citation: a citation is an object, got str 'see above'",
+    )
+    assert second.status == "ok" and second.citation.number == 2
+    assert "see above" not in text_of(render_html(response, conversation)).text.split("Citations")[0]
+
+
+@pytest.mark.parametrize(
+    ("index", "status", "detail"),
+    [
+        ("0", "mismatch", "malformed citation: search_result_index is '0' (a str), not an integer"),
+        (True, "mismatch", "malformed citation: search_result_index is True (a bool), not an integer"),
+        (-1, "mismatch", "malformed citation: search_result_index is -1, below 0"),
+        (3, "unresolved", "there is no search_result 3"),
+        (0, "ok", "cited text equals block 0"),
+    ],
+)
+def test_search_result_indices(index: Any, status: str, detail: str) -> None:
+    search_result = {
+        "type": "search_result",
+        "source": "https://kb.example.com/tides",
+        "title": "Tides",
+        "content": [{"type": "text", "text": "Tides follow the Moon."}],
+        "citations": {"enabled": True},
+    }
+    conversation = [{"role": "user", "content": [search_result, {"type": "text", "text": "Why?"}]}]
+    citation = {
+        "type": "search_result_location",
+        "cited_text": "Tides follow the Moon.",
+        "search_result_index": index,
+        "source": "https://kb.example.com/tides",
+        "title": "Tides",
+        "start_block_index": 0,
+        "end_block_index": 1,
+    }
+    response = [{"type": "text", "text": "The Moon.", "citations": [citation]}]
+    (result,) = verify(response, conversation)
+    assert (result.status, result.detail) == (status, detail)
+    render_html(response, conversation)

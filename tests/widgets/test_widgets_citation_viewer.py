@@ -102,8 +102,25 @@ def test_source_text_is_escaped() -> None:
     viewer.select(5)
     value = viewer.source_view.value
     assert "<script" not in value
-    assert "&lt;script src=&quot;widget.js&quot;&gt;" in value
+    assert '<script src="widget.js"></script>' in page(value).text
     assert highlighted(viewer).startswith('The embed widget now ships as <script src="widget.js"></script>')
+
+
+@pytest.mark.parametrize("hostile", ["<script>alert(1)</script>", "{{ 7 * 7 }}", "{% raw %}x{# y"])
+def test_markup_and_template_syntax_show_as_text(hostile: str, cited_document: Any) -> None:
+    text = f"Intro. The cited part {hostile} ends here."
+    start = text.index("The cited")
+    response, conversation = cited_document(
+        text, start, len(text), title=f"Title {hostile}", claim=f"It says {hostile}."
+    )
+    viewer = CitationViewer(response, conversation)
+    source, status = page(viewer.source_view.value), page(viewer.status_view.value)
+    assert "<script" not in viewer.source_view.value + viewer.status_view.value
+    assert f"Document 0: Title {hostile}" in source.text
+    assert highlighted(viewer) == text[start:]
+    assert f"Claim: It says {hostile}." in status.text
+    assert "49" not in source.text + status.text
+    assert viewer.citation_list.options[0][0].endswith(f"— Title {hostile}")
 
 
 def test_pdf_page_citations_and_a_mismatch() -> None:
@@ -185,3 +202,14 @@ def test_option_labels_and_css_classes() -> None:
     assert "wfk-citation-list" in viewer.citation_list._dom_classes
     assert "wfk-citation-status" in viewer.status_view._dom_classes
     assert "wfk-citation-source" in viewer.source_view._dom_classes
+
+
+def test_a_malformed_citation_is_shown_as_a_mismatch(cited_document: Any) -> None:
+    text = "Alpha beta gamma. Delta epsilon zeta."
+    response, conversation = cited_document(text, 18, 37, title="Greek letters", start_char_index="18")
+    viewer = CitationViewer(response, conversation)
+    status = page(viewer.status_view.value)
+    assert status.status["data-status"] == "mismatch"
+    assert "malformed citation: start_char_index is '18' (a str), not an integer" in status.text
+    assert "Document 0: Greek letters" in page(viewer.source_view.value).text
+    assert highlighted(viewer) == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 
 import pytest
@@ -39,6 +40,33 @@ class _Cells(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._cell is not None:
             self.rows[-1][self._cell] += data
+
+
+class _Pre(HTMLParser):
+    """The text of the first ``<pre>``, entities decoded."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: str | None = None
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre" and self.text is None:
+            self._open, self.text = True, ""
+
+    def handle_endtag(self, tag: str) -> None:
+        self._open = self._open and tag != "pre"
+
+    def handle_data(self, data: str) -> None:
+        if self._open and self.text is not None:
+            self.text += data
+
+
+def pre_text(value: str) -> str:
+    parser = _Pre()
+    parser.feed(value)
+    assert parser.text is not None, value
+    return parser.text
 
 
 def verdict_rows(editor: DomainFilterEditor) -> list[dict[str, str]]:
@@ -238,7 +266,7 @@ def test_tool_param_for_two_versions() -> None:
     assert editor.tool_param("web_fetch_20260209") == {"type": "web_fetch_20260209", **expected}
     editor.version.value = "web_fetch_20260209"
     assert editor.tool_param() == {"type": "web_fetch_20260209", **expected}
-    assert "&quot;web_fetch_20260209&quot;" in editor.param_view.value
+    assert json.loads(pre_text(editor.param_view.value)) == editor.tool_param()
     with pytest.raises(ToolVersionError, match="unknown web fetch version 'web_fetch_1999'"):
         editor.tool_param("web_fetch_1999")
 
@@ -256,6 +284,18 @@ def test_hostile_text_is_escaped() -> None:
     rows = verdict_rows(editor)
     assert rows[0]["url"] == "https://example.com/<script>alert(1)</script>"
     assert rows[1]["url"] == '"><b>x'
+
+
+def test_template_syntax_in_typed_text_shows_as_text() -> None:
+    # What the user types is data for the templates, never template source: {{ 7 * 7 }} stays as typed.
+    editor = DomainFilterEditor()
+    editor.entries.value = "example.com\n{{ 7 * 7 }}"
+    editor.test_urls.value = "https://example.com/{{ 7 * 7 }}{% raw %}"
+    (row,) = verdict_rows(editor)
+    assert row["url"] == "https://example.com/{{ 7 * 7 }}{% raw %}"
+    assert row["wfk-url"] == "https://example.com/{{ 7 * 7 }}{% raw %}"
+    assert "{{ 7 * 7 }}" in editor.error and "{{ 7 * 7 }}" in editor.error_view.value
+    assert "49" not in editor.error_view.value + editor.verdict_view.value
 
 
 def test_stable_css_classes() -> None:

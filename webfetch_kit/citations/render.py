@@ -1,71 +1,47 @@
 """HTML for :func:`webfetch_kit.citations.render_html`: the answer, its sources with marked spans, a list.
 
-Everything taken from a response or a source is escaped with :func:`html.escape`; the page carries its
-own ``<style>`` and no script, font or stylesheet from anywhere. Ids start with a prefix derived from the
-response, so several reports can share one notebook page.
+The page is rendered from Jinja2 templates with autoescape (``citations/templates/``: ``report.html.j2``
+and the macros in ``macros.html.j2``, styled by ``citations.css``), so everything taken from a response
+or a source is escaped by default. The page carries its own ``<style>`` and no script, font or stylesheet
+from anywhere. Ids start with a prefix derived from the response, so several reports can share one
+notebook page. This module decides *what* is shown (which windows of a source, where marks start and
+end, which citations cover a piece); the templates decide how it is written.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .core import (
-    CitationReport,
-    _request_messages,
-    _response_blocks,
-    _verify,
-    number_documents,
-    status_summary,
-)
+from markupsafe import Markup
+
+from .model import CitationReport, CitationRow, status_summary
+from .numbering import number_documents, request_messages, response_blocks
+from .templating import environment
+from .verify import verify_blocks
 
 if TYPE_CHECKING:
-    from .core import SourceDocument, VerificationResult
+    from .model import SourceDocument, VerificationResult
 
 __all__ = [
     "STYLE",
     "citation_report",
     "document_section",
+    "location_label",
     "mismatch_diff",
     "quoted_section",
     "render_html",
     "render_report",
 ]
 
-STYLE = """
-.wfk-citations{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;line-height:1.5;color:#1f2328;
- max-width:60rem}
-.wfk-citations h3{font-size:1.05rem;margin:1rem 0 .4rem;border-bottom:1px solid #d0d7de}
-.wfk-citations h4{font-size:.95rem;margin:.8rem 0 .2rem}
-.wfk-citations .wfk-answer p{white-space:pre-wrap;margin:.3rem 0}
-.wfk-citations .wfk-claim{background:#eef6ff}
-.wfk-citations .wfk-marker a,.wfk-citations .wfk-anchor{font-size:.75em;text-decoration:none;color:#0969da}
-.wfk-citations .wfk-marker.wfk-bad a,.wfk-citations .wfk-anchor.wfk-bad{color:#cf222e;font-weight:bold}
-.wfk-citations .wfk-tool{font-family:ui-monospace,monospace;font-size:.8rem;color:#57606a;margin:.2rem 0}
-.wfk-citations .wfk-meta{font-size:.8rem;color:#57606a}
-.wfk-citations .wfk-src{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:.82rem;
- background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:.5rem .7rem}
-.wfk-citations mark.wfk-mark{background:#fff3b0;padding:0}
-.wfk-citations mark.wfk-multi{background:#ffd86b}
-.wfk-citations mark.wfk-bad{background:#ffd7d5;outline:1px dashed #cf222e}
-.wfk-citations .wfk-gap{color:#8c959f}
-.wfk-citations .wfk-page{display:block;font-weight:bold;color:#57606a;border-top:1px dotted #8c959f;
- margin-top:.3rem}
-.wfk-citations .wfk-badge{display:inline-block;border-radius:4px;padding:0 .35rem;font-size:.75rem;color:#fff}
-.wfk-citations .wfk-ok .wfk-badge{background:#1a7f37}
-.wfk-citations .wfk-mismatch .wfk-badge{background:#cf222e}
-.wfk-citations .wfk-unresolved .wfk-badge,.wfk-citations .wfk-unverifiable .wfk-badge{background:#9a6700}
-.wfk-citations .wfk-refs li{margin:.3rem 0}
-.wfk-citations .wfk-diff{font-size:.82rem;margin:.2rem 0 0 1rem}
-.wfk-citations .wfk-diff q{white-space:pre-wrap;font-family:ui-monospace,monospace}
-"""
+# The page's stylesheet: the kit's own CSS, so it is Markup (inside <style>, entities are not decoded).
+STYLE = Markup(resources.files(__package__).joinpath("templates", "citations.css").read_text("utf-8"))
 
-_GAP = '<span class="wfk-gap">…</span>'
 # Windows closer than this are merged rather than separated by "…".
 _MIN_GAP = 16
 # How far a context window may widen to reach a word boundary.
@@ -74,8 +50,15 @@ _SNAP = 40
 _DIFF_CHARS = 400
 
 
+def _macros() -> Any:
+    """The macros of ``macros.html.j2`` (the template module is built once and kept by Jinja)."""
+    return environment(__package__).get_template("macros.html.j2").module
+
+
 @dataclass(frozen=True)
 class _Span:
+    """Where one citation is marked in a source's text (characters ``[start, end)``)."""
+
     start: int
     end: int
     number: int
@@ -83,20 +66,21 @@ class _Span:
     detail: str
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+@dataclass(frozen=True)
+class _Piece:
+    """One piece of a rendered source: ``kind`` is ``"text"``, ``"anchors"``, ``"gap"`` or ``"page"``.
+
+    A text piece covered by citations (``spans``) is marked; ``id`` is the mark's id.
+    """
+
+    kind: str
+    text: str = ""
+    spans: tuple[_Span, ...] = ()
+    id: str = ""
+    page: int = 0
 
 
-def _label(span: _Span) -> str:
-    return f"[{span.number}] {span.status}: {span.detail}"
-
-
-def _link(url: str | None) -> str:
-    if not url:
-        return ""
-    if url.startswith(("http://", "https://")):
-        return f'<a href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>'
-    return _e(url)
+_GAP = _Piece("gap")
 
 
 def _merge(windows: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -122,7 +106,7 @@ def _snap(text: str, lo: int, hi: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _render_text(
+def _pieces(
     text: str,
     spans: Sequence[_Span],
     *,
@@ -132,9 +116,8 @@ def _render_text(
     show_full: bool,
     page_starts: Sequence[int] = (),
     extra_windows: Sequence[tuple[int, int]] = (),
-    mark_class: str = "wfk-mark",
-) -> str:
-    """Escape ``text``, wrap each piece covered by spans in ``<mark>``, keep only context windows."""
+) -> list[_Piece]:
+    """Cut ``text`` at every span boundary, keep only the context windows, mark what spans cover."""
     n = len(text)
     if show_full:
         windows = [(0, n)]
@@ -153,15 +136,11 @@ def _render_text(
     def page_of(offset: int) -> int:
         return sum(1 for p in page_starts if p <= offset)
 
-    def anchors_at(offset: int) -> str:
-        starting = sorted((s for s in spans if s.start == offset), key=lambda s: s.number)
-        return "".join(
-            f'<a class="wfk-anchor{" wfk-bad" if s.status != "ok" else ""}" id="{prefix}-s{s.number}" '
-            f'href="#{prefix}-a{s.number}" title="{_e(_label(s))}">[{s.number}]</a>'
-            for s in starting
-        )
+    def anchors_at(offset: int) -> list[_Piece]:
+        starting = tuple(sorted((s for s in spans if s.start == offset), key=lambda s: s.number))
+        return [_Piece("anchors", spans=starting)] if starting else []
 
-    out: list[str] = []
+    out: list[_Piece] = []
     last_end: int | None = None
     page = 0
     for a, b in itertools.pairwise(bounds):
@@ -173,34 +152,21 @@ def _render_text(
             page_start = page_starts[new_page - 1]
             if last_end is not None and last_end < page_start:
                 out.append(_GAP)  # the rest of the previous page is left out
-            out.append(f'<span class="wfk-page">Page {new_page}</span>')
+            out.append(_Piece("page", page=new_page))
             if a > page_start:
                 out.append(_GAP)  # this page is shown from the middle
             page = new_page
         elif skipped:
             out.append(_GAP)
-        out.append(anchors_at(a))
-        covering = [s for s in spans if s.start <= a and b <= s.end and s.start < s.end]
-        piece = _e(text[a:b])
-        if covering:
-            classes = mark_class
-            if len(covering) > 1:
-                classes += " wfk-multi"
-            if any(s.status != "ok" for s in covering):
-                classes += " wfk-bad"
-            numbers = " ".join(str(s.number) for s in covering)
-            title = "; ".join(_label(s) for s in covering)
-            piece = (
-                f'<mark id="{prefix}-{doc_key}-{a}" class="{classes}" data-cites="{numbers}" '
-                f'title="{_e(title)}">{piece}</mark>'
-            )
-        out.append(piece)
+        out.extend(anchors_at(a))
+        covering = tuple(s for s in spans if s.start <= a and b <= s.end and s.start < s.end)
+        out.append(_Piece("text", text=text[a:b], spans=covering, id=f"{prefix}-{doc_key}-{a}"))
         last_end = b
     if last_end == n or (n == 0 and last_end is None):
-        out.append(anchors_at(n))
+        out.extend(anchors_at(n))
     elif last_end is not None:
         out.append(_GAP)
-    return f'<div class="wfk-src">{"".join(out)}</div>'
+    return out
 
 
 def _find(region: str, cited: str) -> tuple[int, int] | None:
@@ -215,11 +181,19 @@ def _find(region: str, cited: str) -> tuple[int, int] | None:
     return (match.start(), match.end()) if match else None
 
 
-def _offsets(parts: Sequence[str], sep: str) -> list[int]:
+def _starts(text: str, parts: Sequence[str]) -> list[int]:
+    """Where each part begins in ``text``, the parts joined by one separator (whatever it is).
+
+    The separator's length is read off the text rather than assumed, so the offsets stay right whichever
+    separator the numbering joins PDF pages (or content blocks) with.
+    """
+    if not parts:
+        return []
+    sep = (len(text) - sum(len(p) for p in parts)) // (len(parts) - 1) if len(parts) > 1 else 0
     starts, at = [], 0
     for part in parts:
         starts.append(at)
-        at += len(part) + len(sep)
+        at += len(part) + sep
     return starts
 
 
@@ -231,18 +205,20 @@ def document_section(
     context_chars: int,
     show_full: bool,
     mark_class: str = "wfk-mark",
-) -> str:
+) -> Markup:
+    """One source (an ``<article>``): its title and origin, its text with each result's span marked."""
     spans: list[_Span] = []
     extra: list[tuple[int, int]] = []
     page_starts: list[int] = []
     text = document.text or ""
     for result in results:
         row = result.citation
-        start, end = row.start if row.start is not None else 0, row.end if row.end is not None else 0
+        # A range with a missing (malformed) end marks nothing: an empty span at the start.
+        start, end = (row.start, row.end) if row.start is not None and row.end is not None else (0, 0)
         where: tuple[int, int]
         if document.pages is not None:
             pages = document.pages
-            page_starts = _offsets(pages, "\n\n")
+            page_starts = _starts(text, pages)
             if 1 <= start < end <= len(pages) + 1:
                 lo = page_starts[start - 1]
                 hi = page_starts[end - 2] + len(pages[end - 2])
@@ -256,7 +232,7 @@ def document_section(
                 where = (0, 0)
         elif document.blocks is not None:
             blocks = document.blocks
-            block_starts = _offsets(blocks, "\n\n")
+            block_starts = _starts(text, blocks)
             if 0 <= start < end <= len(blocks):
                 where = (block_starts[start], block_starts[end - 1] + len(blocks[end - 1]))
             else:
@@ -265,10 +241,7 @@ def document_section(
             lo, hi = max(0, min(start, len(text))), max(0, min(end, len(text)))
             where = (lo, max(lo, hi))
         spans.append(_Span(where[0], where[1], row.number, result.status, result.detail))
-    meta = " · ".join(
-        part for part in (_link(document.url), _e(document.media_type or ""), _e(document.origin)) if part
-    )
-    body = _render_text(
+    pieces = _pieces(
         text,
         spans,
         prefix=prefix,
@@ -277,13 +250,8 @@ def document_section(
         show_full=show_full,
         page_starts=page_starts,
         extra_windows=extra,
-        mark_class=mark_class,
     )
-    title = _e(document.title) if document.title else "<em>untitled</em>"
-    return (
-        f'<article id="{prefix}-doc{document.index}"><h4>Document {document.index}: {title}</h4>'
-        f'<div class="wfk-meta">{meta}</div>{body}</article>'
-    )
+    return Markup(_macros().document_section(document, pieces, prefix, mark_class))
 
 
 def quoted_section(
@@ -294,28 +262,24 @@ def quoted_section(
     prefix: str,
     *,
     mark_class: str = "wfk-mark",
-) -> str:
+) -> Markup:
     """A source without text here (a web search result): its cited passages, marked."""
-    quotes = []
-    for result in results:
-        span = _Span(0, 1, result.citation.number, result.status, result.detail)
-        bad = " wfk-bad" if result.status != "ok" else ""
-        quotes.append(
-            f'<div class="wfk-src"><a class="wfk-anchor{bad}" id="{prefix}-s{span.number}" '
-            f'href="#{prefix}-a{span.number}" title="{_e(_label(span))}">[{span.number}]</a>'
-            f'<mark id="{prefix}-{key}-{span.number}" class="{mark_class}{bad}" data-cites="{span.number}" '
-            f'title="{_e(_label(span))}">{_e(result.actual)}</mark></div>'
-        )
-    heading = _e(title) if title else "<em>untitled</em>"
-    return f'<article><h4>{heading}</h4><div class="wfk-meta">{_link(url)}</div>{"".join(quotes)}</article>'
+    return Markup(_macros().quoted_section(key, title, url, results, prefix, mark_class))
 
 
-def _location(result: VerificationResult) -> str:
-    row = result.citation
+def location_label(row: CitationRow) -> str:
+    """Where a citation points, in words: ``"page 2"``, ``"pages 2–3"``, ``"blocks 0–1"``, ``"chars 5–24"``.
+
+    Pages and blocks are counted as :func:`~webfetch_kit.citations.verify`'s details count them, first
+    to last (the citation's end index is exclusive); characters are the citation's own half-open
+    ``start–end`` indices, as in ``text[start:end]``. ``""`` for citations without a range (web search
+    results) or with a malformed one.
+    """
     if row.unit is None or row.start is None or row.end is None:
         return ""
-    if row.unit == "page":
-        return f"pages {row.start}–{row.end} (end exclusive)"
+    if row.unit in ("page", "block"):
+        last = row.end - 1
+        return f"{row.unit} {row.start}" if last == row.start else f"{row.unit}s {row.start}–{last}"
     return f"{row.unit}s {row.start}–{row.end}"
 
 
@@ -323,8 +287,26 @@ def _short(text: str) -> str:
     return text if len(text) <= _DIFF_CHARS else text[:_DIFF_CHARS] + "…"
 
 
-def _reference_list(results: Sequence[VerificationResult], prefix: str) -> str:
-    items = []
+def mismatch_diff(result: VerificationResult) -> Markup:
+    """The cited text beside the source text for a citation that did not verify ("" when it did)."""
+    if result.status == "ok":
+        return Markup("")
+    expected = _short(result.expected) if result.expected is not None else None
+    return Markup(_macros().mismatch_diff(_short(result.actual), expected))
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """One entry of the citation list."""
+
+    result: VerificationResult
+    location: str
+    source: str
+    diff: Markup
+
+
+def _references(results: Sequence[VerificationResult]) -> list[_Reference]:
+    references = []
     for result in results:
         row = result.citation
         source = (
@@ -332,38 +314,59 @@ def _reference_list(results: Sequence[VerificationResult], prefix: str) -> str:
             or row.url
             or (f"document {row.document_index}" if row.document_index is not None else "")
         )
-        diff = mismatch_diff(result)
-        items.append(
-            f'<li id="{prefix}-r{row.number}" class="wfk-{result.status}">'
-            f'<a href="#{prefix}-a{row.number}">[{row.number}]</a> '
-            f'<span class="wfk-badge">{_e(result.status)}</span> '
-            f"<code>{_e(row.type)}</code> {_e(_location(result))} — {_e(source)}"
-            f'<div class="wfk-meta">{_e(result.detail)}</div>{diff}</li>'
-        )
-    return f'<section class="wfk-refs"><h3>Citations</h3><ul>{"".join(items)}</ul></section>'
+        references.append(_Reference(result, location_label(row), source, mismatch_diff(result)))
+    return references
 
 
 def _tool_line(block: dict[str, Any], j: int, documents: Sequence[SourceDocument]) -> str:
+    """The one-line summary of a tool block in the answer (``→ web_fetch https://…``)."""
     kind = str(block.get("type"))
     if kind == "server_tool_use":
         tool_input = block.get("input") or {}
         arg = tool_input.get("url") or tool_input.get("query") or "" if isinstance(tool_input, dict) else ""
-        return f'<div class="wfk-tool">→ {_e(block.get("name", ""))} {_e(arg)}</div>'
+        return f"→ {block.get('name', '')} {arg}"
     if kind == "web_fetch_tool_result":
         content = block.get("content") or {}
         if content.get("type") == "web_fetch_result":
             suffix = f"response.content[{j}]"
             numbers = [d.index for d in documents if d.origin.endswith(suffix)]
             doc = f" → document {numbers[0]}" if numbers else ""
-            return f'<div class="wfk-tool">← fetched {_e(content.get("url", ""))}{doc}</div>'
-        return f'<div class="wfk-tool">← web_fetch error: {_e(content.get("error_code", ""))}</div>'
+            return f"← fetched {content.get('url', '')}{doc}"
+        return f"← web_fetch error: {content.get('error_code', '')}"
     if kind == "web_search_tool_result":
         content = block.get("content")
         if isinstance(content, list):
-            return f'<div class="wfk-tool">← web_search: {len(content)} results</div>'
+            return f"← web_search: {len(content)} results"
         error = content.get("error_code", "") if isinstance(content, dict) else ""
-        return f'<div class="wfk-tool">← web_search error: {_e(error)}</div>'
-    return f'<div class="wfk-tool">[{_e(kind)}]</div>'
+        return f"← web_search error: {error}"
+    return f"[{kind}]"
+
+
+@dataclass(frozen=True)
+class _Marker:
+    """A citation's ``[n]`` after its claim; ``target`` is the id it links to."""
+
+    number: int
+    status: str
+    detail: str
+    target: str
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A text block in an answer paragraph; a cited one has markers, placed before its ``tail``."""
+
+    body: str
+    markers: tuple[_Marker, ...] = ()
+    tail: str = ""
+
+
+@dataclass(frozen=True)
+class _AnswerItem:
+    """A paragraph of text blocks (``parts``), or one tool block's line (``tool``)."""
+
+    parts: list[_Part] = field(default_factory=list)
+    tool: str | None = None
 
 
 def _answer(
@@ -372,55 +375,42 @@ def _answer(
     documents: Sequence[SourceDocument],
     anchored: set[int],
     prefix: str,
-) -> str:
+) -> list[_AnswerItem]:
     by_block: dict[int, list[VerificationResult]] = {}
     for result in results:
         by_block.setdefault(result.citation.block_index, []).append(result)
-    parts: list[str] = []
-    paragraph: list[str] = []
+    items: list[_AnswerItem] = []
+    paragraph = _AnswerItem()
     for j, block in enumerate(response):
         if block.get("type") != "text":
-            if paragraph:
-                parts.append(f"<p>{''.join(paragraph)}</p>")
-                paragraph = []
-            parts.append(_tool_line(block, j, documents))
+            if paragraph.parts:
+                items.append(paragraph)
+                paragraph = _AnswerItem()
+            items.append(_AnswerItem(tool=_tool_line(block, j, documents)))
             continue
-        text = _e(block.get("text", ""))
+        raw = str(block.get("text", ""))
         cited = by_block.get(j, [])
         if not cited:
-            paragraph.append(text)
+            paragraph.parts.append(_Part(raw))
             continue
-        markers = []
-        for result in cited:
-            number = result.citation.number
-            target = f"{prefix}-s{number}" if number in anchored else f"{prefix}-r{number}"
-            bad = " wfk-bad" if result.status != "ok" else ""
-            flag = "⚠" if result.status != "ok" else ""
-            markers.append(
-                f'<sup class="wfk-marker{bad}" id="{prefix}-a{number}"><a href="#{target}" '
-                f'title="{_e(f"[{number}] {result.status}: {result.detail}")}">{flag}[{number}]</a></sup>'
+        markers = tuple(
+            _Marker(
+                number=r.citation.number,
+                status=r.status,
+                detail=r.detail,
+                target=f"{prefix}-s{r.citation.number}"
+                if r.citation.number in anchored
+                else f"{prefix}-r{r.citation.number}",
             )
+            for r in cited
+        )
         # Markers sit right after the claim's last visible character; its trailing whitespace (the
         # stand-in ends quoted blocks with a newline) follows them, so [n] stays on the claim's line.
-        raw = block.get("text", "")
-        body, tail = raw.rstrip(), raw[len(raw.rstrip()) :]
-        paragraph.append(f'<span class="wfk-claim">{_e(body)}</span>{"".join(markers)}{_e(tail)}')
-    if paragraph:
-        parts.append(f"<p>{''.join(paragraph)}</p>")
-    return f'<section class="wfk-answer"><h3>Answer</h3>{"".join(parts)}</section>'
-
-
-def mismatch_diff(result: VerificationResult) -> str:
-    """The cited text beside the source text for a citation that did not verify ("" when it did)."""
-    if result.status == "ok":
-        return ""
-    expected = (
-        f"<q>{_e(_short(result.expected))}</q>" if result.expected is not None else "<em>no source text</em>"
-    )
-    return (
-        f'<div class="wfk-diff"><div>cited: <q>{_e(_short(result.actual))}</q></div>'
-        f'<div class="wfk-expected">source: {expected}</div></div>'
-    )
+        body = raw.rstrip()
+        paragraph.parts.append(_Part(body, markers, raw[len(body) :]))
+    if paragraph.parts:
+        items.append(paragraph)
+    return items
 
 
 def render_report(
@@ -454,16 +444,15 @@ def render_report(
     for k, ((url, title), cited) in enumerate(quoted.items()):
         sections.append(quoted_section(f"q{k}", title, url, cited, prefix))
         anchored.update(r.citation.number for r in cited)
-    sources = (
-        f'<section class="wfk-sources"><h3>Sources</h3>{"".join(sections)}</section>' if sections else ""
-    )
-    summary = status_summary(results)
-    return (
-        f'<div class="wfk-citations" id="{prefix}"><style>{STYLE}</style>'
-        f'<div class="wfk-meta">{len(results)} citation{"" if len(results) == 1 else "s"}: '
-        f"{_e(summary)}</div>"
-        f"{_answer(response, results, documents, anchored, prefix)}{sources}"
-        f"{_reference_list(results, prefix) if results else ''}</div>"
+    template = environment(__package__).get_template("report.html.j2")
+    return template.render(
+        prefix=prefix,
+        style=STYLE,
+        results=results,
+        summary=status_summary(results),
+        answer_items=_answer(response, results, documents, anchored, prefix),
+        sections=sections,
+        references=_references(results),
     )
 
 
@@ -483,10 +472,10 @@ def citation_report(
     """
     if context_chars < 0:
         raise ValueError(f"context_chars must be >= 0, got {context_chars}")
-    response = _response_blocks(message)
-    request = _request_messages(response, list(conversation))
+    response = response_blocks(message)
+    request = request_messages(response, list(conversation))
     documents = number_documents(request, response)
-    results = _verify(response, request, documents)
+    results = verify_blocks(response, request, documents)
     key = hashlib.sha256(repr(response).encode("utf-8", "replace")).hexdigest()[:8]
     html_text = render_report(
         response, documents, results, prefix=f"wfk{key}", context_chars=context_chars, show_full=show_full

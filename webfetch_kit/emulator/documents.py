@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ..citations.core import SourceDocument, number_documents, read_document
+from ..citations import SourceDocument, number_documents, read_document
 
 __all__ = ["DocumentRef", "document_text", "find_documents"]
 

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..citations.core import normalize_whitespace
+from ..citations import normalize_whitespace
 from ..rules.provenance import extract_urls
 from ..tokens import count_tokens, truncate_to_tokens
 from .documents import DocumentRef, find_documents

@@ -4,14 +4,18 @@ Rows, verification and highlighting all come from :mod:`webfetch_kit.citations` 
 :func:`~webfetch_kit.citations.render_html`, given one citation at a time), so escaping and span
 finding (exact characters, PDF pages, content blocks) live in one place.
 
-Scrolling: no script is used. The HTML widget sets its value as ``innerHTML``, where ``<script>`` never
-runs (and JupyterLab sanitizes scripts in HTML output anyway). Instead the source is shown as a context
+Scrolling: the panels use no script. The HTML widget sets its value as ``innerHTML``, where ``<script>``
+never runs (and JupyterLab sanitizes scripts in HTML output anyway). Instead the source is shown as a context
 window of ``context_chars`` characters either side of the cited span, so the highlighted span always
 sits within the first lines of the source panel.
 
+Keys: with the list focused, ArrowDown or ``j`` selects the next citation, ArrowUp or ``k`` the previous,
+Home and End the first and last; JupyterLab's cell selection does not move (the list is a
+:class:`~webfetch_kit.widgets.citation_list.CitationList`, which says why it is not a stock ``Select``).
+
 Stable hooks for browser tests: the viewer ``wfk-citation-viewer``; the list ``wfk-citation-list``
-(a ``<select>``; in Python its values are the citation numbers 1, 2, …, in the page its options are the
-labels, which start with ``[n]``, in citation order, so select by index ``n - 1``);
+(holding a ``<select>``; in Python its values are the citation numbers 1, 2, …, in the page its options
+are the labels, which start with ``[n]``, in citation order, so select by index ``n - 1``);
 ``wfk-citation-status`` holding
 ``div.wfk-status[data-status][data-number]`` (``data-status`` is the verification status: ``ok``,
 ``mismatch``, ``unresolved`` or ``unverifiable``; the badge reads "verified" for ``ok``);
@@ -22,14 +26,16 @@ also has ``data-cites`` with the citation number).
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Iterable
 from typing import Any
 
 import ipywidgets as widgets
+from markupsafe import Markup
 
-from ..citations.core import CitationRow, VerificationResult, verify
-from ..citations.render import STYLE, document_section, mismatch_diff, quoted_section
+from ..citations import VerificationResult, verify
+from ..citations.render import STYLE, document_section, location_label, mismatch_diff, quoted_section
+from ..citations.templating import environment
+from .citation_list import CitationList
 
 __all__ = ["STATUS_LABELS", "CitationViewer"]
 
@@ -46,10 +52,6 @@ _OPTION_CHARS = 70
 _MARK_CLASS = "wfk-hl wfk-mark"
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _option_label(result: VerificationResult) -> str:
     row = result.citation
     cited = " ".join(row.cited_text.split())
@@ -63,13 +65,9 @@ def _option_label(result: VerificationResult) -> str:
     return f"[{row.number}] {STATUS_LABELS.get(result.status, result.status)} · “{cited}” — {source}"
 
 
-def _location(row: CitationRow) -> str:
-    if row.start is None or row.end is None or row.unit is None:
-        return ""
-    if row.unit == "page":
-        last = row.end - 1
-        return f"page {row.start}" if last == row.start else f"pages {row.start}–{last}"
-    return f"{row.unit}s {row.start}–{row.end}"
+def _macros() -> Any:
+    """The macros of ``citation_viewer.html.j2``."""
+    return environment(__package__).get_template("citation_viewer.html.j2").module
 
 
 class CitationViewer(widgets.VBox):  # type: ignore[misc]
@@ -94,7 +92,7 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
         key = hashlib.sha256(repr([r.citation for r in self._results]).encode("utf-8", "replace"))
         self._prefix = f"wfkv{key.hexdigest()[:8]}"
 
-        self.citation_list = widgets.Select(
+        self.citation_list = CitationList(
             options=[(_option_label(r), r.citation.number) for r in self._results],
             rows=min(max(len(self._results), 1), 8),
             layout=widgets.Layout(width="100%"),
@@ -110,8 +108,6 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
             widget.add_class(css)
         self.children = (self.citation_list, self.status_view, self.source_view)
         self.citation_list.observe(self._show, names="value")
-        if self._results:
-            self.citation_list.value = self._results[0].citation.number
         self._show()
 
     @property
@@ -141,35 +137,21 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
     def _show(self, change: Any = None) -> None:
         result = self.selected
         if result is None:
-            self.status_view.value = '<div class="wfk-status" data-status="none">No citation selected.</div>'
-            self.source_view.value = (
-                '<div class="wfk-no-source" style="color:#57606a">This response has no citations.</div>'
-                if not self._results
-                else ""
-            )
+            self.status_view.value = str(_macros().nothing_selected())
+            self.source_view.value = "" if self._results else str(_macros().no_citations())
             return
         self.status_view.value = self._status_html(result)
         self.source_view.value = self._source_html(result)
 
     def _status_html(self, result: VerificationResult) -> str:
-        row = result.citation
         label = STATUS_LABELS.get(result.status, result.status)
-        diff = mismatch_diff(result)
-        location = _location(row)
-        return (
-            f'<div class="wfk-citations"><style>{STYLE}</style>'
-            f'<div class="wfk-status wfk-{_e(result.status)}" data-status="{_e(result.status)}" '
-            f'data-number="{row.number}">'
-            f'<span class="wfk-badge">{_e(label)}</span> <b>[{row.number}]</b> <code>{_e(row.type)}</code>'
-            f"{' ' + _e(location) if location else ''}"
-            f'<div class="wfk-meta wfk-detail">{_e(result.detail)}</div>'
-            f'<div class="wfk-claim-text">Claim: <span class="wfk-claim">{_e(row.text)}</span></div>'
-            f"{diff}</div></div>"
-        )
+        location = location_label(result.citation)
+        return str(_macros().status(result, label, location, mismatch_diff(result), STYLE))
 
     def _source_html(self, result: VerificationResult) -> str:
         row = result.citation
         document = result.document
+        section: Markup
         if document is not None and result.status != "unverifiable":
             section = document_section(
                 document,
@@ -184,11 +166,5 @@ class CitationViewer(widgets.VBox):  # type: ignore[misc]
                 "q", row.document_title, row.url, [result], self._prefix, mark_class=_MARK_CLASS
             )
         else:
-            section = (
-                '<div class="wfk-no-source">No source text to show: '
-                f'{_e(result.detail)}.</div><div class="wfk-src">{_e(row.cited_text)}</div>'
-            )
-        return (
-            f'<div class="wfk-citations" style="max-height:28rem;overflow:auto"><style>{STYLE}</style>'
-            f"{section}</div>"
-        )
+            section = Markup(_macros().no_source(result))
+        return str(_macros().source(section, STYLE))

@@ -2,8 +2,9 @@
 
 Everything the editor shows is computed by :class:`~webfetch_kit.rules.policy.FetchPolicy`; the widget only
 splits the text boxes into entries and renders the results. Text typed by the user (entries, URLs) is
-untrusted and always passed through :func:`html.escape` before it reaches an HTML widget (the widget sets
-its value as ``innerHTML`` unsanitized, so an unescaped ``<img onerror=...>`` would run).
+untrusted: the panels are rendered from ``widgets/templates/domain_filter.html.j2`` with autoescape, so it
+is escaped before it reaches an HTML widget (the widget sets its value as ``innerHTML`` unsanitized, so an
+unescaped ``<img onerror=...>`` would run).
 
 Stable hooks for browser tests (CSS classes set with ``add_class`` on the widgets, and classes and
 ``data-`` attributes inside the generated HTML):
@@ -24,7 +25,6 @@ Stable hooks for browser tests (CSS classes set with ``add_class`` on the widget
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable
 from dataclasses import replace
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
+from ..citations.templating import environment
 from ..errors import PolicyError
 from ..rules import policy as _policy
 from ..rules.homoglyphs import PolicyWarning
@@ -44,13 +45,11 @@ __all__ = ["DomainFilterEditor", "split_entries"]
 
 # More test URLs than this are not judged: the table is for trying URLs, not for bulk checks.
 _MAX_TEST_URLS = 200
-_ALLOWED_STYLE = "color:#1a7f37;font-weight:bold"
-_REFUSED_STYLE = "color:#cf222e;font-weight:bold"
-_CELL = "padding:2px 8px;text-align:left;vertical-align:top;border-bottom:1px solid #d0d7de"
 
 
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def _macros() -> Any:
+    """The macros of ``domain_filter.html.j2``."""
+    return environment(__package__).get_template("domain_filter.html.j2").module
 
 
 def split_entries(text: str) -> list[str]:
@@ -176,16 +175,16 @@ class DomainFilterEditor(widgets.VBox):  # type: ignore[misc]
             widget.add_class(css)
 
         self.children = (
-            widgets.HTML("<b>Domain list</b> — one entry per line (commas also separate)"),
+            widgets.HTML(str(_macros().heading("Domain list", "one entry per line (commas also separate)"))),
             self.list_kind,
             self.entries,
             self.error_view,
             self.warning_view,
             widgets.HBox((self.max_uses, self.max_content_tokens, self.citations)),
-            widgets.HTML("<b>Test URLs</b> — one per line"),
+            widgets.HTML(str(_macros().heading("Test URLs", "one per line"))),
             self.test_urls,
             self.verdict_view,
-            widgets.HTML("<b>Tool definition</b>"),
+            widgets.HTML(str(_macros().heading("Tool definition"))),
             self.version,
             self.param_view,
         )
@@ -303,90 +302,20 @@ class DomainFilterEditor(widgets.VBox):  # type: ignore[misc]
     # -- rendering --------------------------------------------------------------------------------
 
     def _error_html(self) -> str:
-        if not self._errors:
-            return ""
-        items = "".join(f'<li class="wfk-error-message">{_e(message)}</li>' for message in self._errors)
-        return (
-            '<div class="wfk-error-box" role="alert" style="color:#cf222e;border:1px solid #cf222e;'
-            'border-radius:4px;padding:4px 8px;margin:4px 0">'
-            f'<ul style="margin:0;padding-left:1.2em">{items}</ul></div>'
-        )
+        return str(_macros().errors(self._errors))
 
     def _warning_html(self) -> str:
-        if not self._warnings:
-            return ""
-        blocks = []
-        for warning in self._warnings:
-            chars = "".join(
-                "<tr>"
-                f'<td style="{_CELL}"><code>{_e(info.char)}</code></td>'
-                f'<td class="wfk-codepoint" style="{_CELL}">{_e(info.codepoint)}</td>'
-                f'<td class="wfk-charname" style="{_CELL}">{_e(info.name)}</td>'
-                f'<td class="wfk-script" style="{_CELL}">{_e(info.script)}</td>'
-                "</tr>"
-                for info in warning.characters
-            )
-            table = f'<table class="wfk-chars">{chars}</table>' if chars else ""
-            like = (
-                f' — looks like <code class="wfk-resembles">{_e(warning.resembles)}</code>'
-                if warning.resembles
-                else ""
-            )
-            blocks.append(
-                f'<div class="wfk-warning" data-entry="{_e(warning.entry)}" data-kind="{_e(warning.kind)}" '
-                'style="border-left:3px solid #9a6700;padding:2px 8px;margin:4px 0">'
-                f'<div>⚠ <code class="wfk-entry">{_e(warning.entry)}</code> '
-                f'<span class="wfk-kind">{_e(warning.kind)}</span>{like}</div>'
-                f'<div class="wfk-message">{_e(warning.message)}</div>{table}</div>'
-            )
-        return "".join(blocks)
+        return str(_macros().warnings(self._warnings))
 
     def _verdict_html(self, *, current: bool) -> str:
-        if not self._verdicts:
-            return '<div class="wfk-no-urls" style="color:#57606a">No test URLs yet.</div>'
-        head = "".join(
-            f'<th style="{_CELL}">{name}</th>' for name in ("URL", "verdict", "error code", "rule", "reason")
-        )
-        rows = []
-        for url, verdict in self._verdicts:
-            word = "allowed" if verdict.allowed else "refused"
-            style = _ALLOWED_STYLE if verdict.allowed else _REFUSED_STYLE
-            code = verdict.error_code or ""
-            rule = (
-                f"<code>{_e(verdict.rule)}</code>"
-                if verdict.rule is not None
-                else '<span style="color:#57606a">—</span>'
-            )
-            rows.append(
-                f'<tr class="wfk-verdict-row" data-url="{_e(url)}" data-verdict="{word}">'
-                f'<td class="wfk-url" style="{_CELL};word-break:break-all"><code>{_e(url)}</code></td>'
-                f'<td class="wfk-verdict wfk-{word}" style="{_CELL};{style}">{word}</td>'
-                f'<td class="wfk-error-code" data-error-code="{_e(code)}" style="{_CELL}">'
-                f"<code>{_e(code)}</code></td>"
-                f'<td class="wfk-rule" data-rule="{_e(verdict.rule or "")}" style="{_CELL}">{rule}</td>'
-                f'<td class="wfk-reason" style="{_CELL}">{_e(verdict.reason)}</td>'
-                "</tr>"
-            )
-        note = ""
-        if not current:
-            note = (
-                '<div class="wfk-stale" style="color:#9a6700">The entries have an error: these verdicts '
-                "use the last valid policy.</div>"
-            )
-        extra = len(_split_urls(self.test_urls.value)) - len(self._verdicts)
-        more = f'<div style="color:#57606a">{extra} more URLs not judged.</div>' if extra > 0 else ""
-        return (
-            f'{note}<table class="wfk-verdict-table" data-policy="{"current" if current else "last-valid"}" '
-            f'style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>{more}"
-        )
+        not_judged = len(_split_urls(self.test_urls.value)) - len(self._verdicts)
+        return str(_macros().verdict_table(self._verdicts, current, not_judged))
 
     def _param_html(self) -> str:
         if self._policy is None:
-            return '<div class="wfk-param-error" style="color:#57606a">Fix the entries above first.</div>'
+            return str(_macros().param_needs_fixing())
         try:
             param = self._policy.to_tool_param(self.version.value)
         except PolicyError as exc:  # ToolVersionError: an option this version lacks
-            return f'<div class="wfk-param-error" style="color:#cf222e">{_e(exc)}</div>'
-        text = json.dumps(param, indent=2, ensure_ascii=False)
-        return f'<pre class="wfk-tool-param-json">{_e(text)}</pre>'
+            return str(_macros().param_error(exc))
+        return str(_macros().param(json.dumps(param, indent=2, ensure_ascii=False)))

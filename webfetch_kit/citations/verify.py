@@ -1,37 +1,13 @@
-"""Citations in a response: list them, check them against their sources, and show them highlighted.
+"""Verification: list a response's citations and check each against its source.
 
-A citation points into a *document* by number (``document_index``). The number follows one rule, kept in
-one function, :func:`documents_in`:
-
-    Documents are numbered 0, 1, 2, … in the order they appear in the request's ``messages`` (every
-    message, user and assistant, each message's content blocks in order), followed by the ``document``s of
-    this response's own ``web_fetch_tool_result`` blocks in order. A document is
-
-    * a ``document`` block in a message,
-    * a ``document`` block inside the content of a ``tool_result`` block (client tools),
-    * the ``content`` document of a successful ``web_fetch_tool_result`` (``web_fetch_result``).
-
-    Every document counts, whether or not its ``citations`` are enabled. ``search_result`` blocks are
-    numbered separately (``search_result_index``, as the SDK documents); web search results are not
-    documents (their citations carry the URL instead of a number). ``system`` is not searched: it holds
-    text only.
-
-This is the rule the citations documentation states (``document_index`` is 0-based over the documents
-provided in the request) extended to web fetch results, which the API adds to the context as documents
-where they occur. Counting documents inside ``tool_result`` blocks follows the SDK's description of the
-sibling counter, ``search_result_index``: "in the order they appear across messages and tool results".
-If the API is found to number differently, change this one function.
-
-If ``conversation`` contains the response itself (``messages.append({"role": "assistant", "content":
-response.content})`` before calling), only the messages before it are the request.
-
-Verification (:func:`verify`):
+What :func:`verify` checks, by citation type:
 
 * ``char_location``: ``cited_text == text[start_char_index:end_char_index]`` exactly (end exclusive).
 * ``page_location``: pages are 1-based and ``end_page_number`` is exclusive; the cited text must occur in
-  the text of those pages (``extract.pdf_page_texts``, pypdf). The comparison collapses every run of
-  whitespace to one space, then, failing that, ignores whitespace altogether (PDF text extraction
-  differs between extractors in line breaks and spacing, never in words); ``detail`` says which.
+  the text of those pages (:func:`webfetch_kit.reading.extract.pdf_page_texts`, pypdf). The comparison
+  collapses every run of whitespace to one space, then, failing that, ignores whitespace altogether (PDF
+  text extraction differs between extractors in line breaks and spacing, never in words); ``detail``
+  says which.
 * ``content_block_location``: the cited text must equal the text blocks ``[start:end)`` concatenated
   (exactly, or after whitespace normalisation, which ``detail`` then says).
 * ``web_search_result_location``: the URL must be one of the results of a ``web_search_tool_result``.
@@ -40,39 +16,34 @@ Verification (:func:`verify`):
 A failed check is status ``"mismatch"`` with the source's text (``expected``) beside the cited text
 (``actual``); a document that cannot be found is ``"unresolved"``; a document without text to check
 (a PDF by URL or file id) is ``"unverifiable"``.
+
+A malformed citation is a ``"mismatch"`` too, never an exception: an index (``document_index``,
+``search_result_index``, the start and end fields) that is missing, not an integer (``"5"``, ``None``,
+``5.0``, ``True``) or below its lowest value (0; 1 for page numbers), a start after its end, or a
+``cited_text`` that is not a string. ``detail`` starts with "malformed citation:" and names every fault.
+A well-formed ``document_index`` past the last document is ``"unresolved"``, as above. SDK objects
+arrive validated; these come from dicts (a saved response, a hand-edited one).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from ..blocks import content_blocks, plain
-from ..errors import ContentError
+from ..blocks import content_blocks
+from .model import CitationRow, CitationStatus, SourceDocument, VerificationResult
+from .numbering import documents_in, number_documents, request_messages, response_blocks
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "CitationReport",
-    "CitationRow",
-    "CitationStatus",
-    "SourceDocument",
-    "VerificationResult",
     "citations_of",
-    "documents_in",
     "normalize_whitespace",
-    "number_documents",
-    "read_document",
-    "status_summary",
     "verify",
+    "verify_blocks",
 ]
-
-CitationStatus = Literal["ok", "mismatch", "unresolved", "unverifiable"]
 
 # Citation type -> (start field, end field, unit). End indices are exclusive in all three.
 _LOCATION_FIELDS: dict[str, tuple[str, str, str]] = {
@@ -81,254 +52,8 @@ _LOCATION_FIELDS: dict[str, tuple[str, str, str]] = {
     "content_block_location": ("start_block_index", "end_block_index", "block"),
     "search_result_location": ("start_block_index", "end_block_index", "block"),
 }
-
-
-@dataclass(frozen=True)
-class SourceDocument:
-    """A document a citation can point at, numbered by :func:`documents_in`.
-
-    ``text`` is the plain text (text documents), the pages joined by blank lines (PDFs) or the text
-    blocks joined by blank lines (content documents); ``pages`` holds a PDF's text page by page and
-    ``blocks`` a content document's blocks (images as empty strings). ``origin`` says where the
-    document sits, e.g. ``"web_fetch_tool_result at response.content[2]"``.
-    """
-
-    index: int
-    title: str | None
-    url: str | None
-    text: str | None
-    pages: tuple[str, ...] | None
-    media_type: str | None
-    origin: str
-    blocks: tuple[str, ...] | None = None
-    retrieved_at: str | None = None
-    citations_enabled: bool = False
-
-
-@dataclass(frozen=True)
-class CitationRow:
-    """One citation of a response, flattened for a table.
-
-    ``number`` counts citations 1, 2, … through the response (the ``[n]`` markers of
-    :func:`render_html`); ``block_index`` is the text block's position in ``message.content`` and
-    ``citation_index`` the citation's position in that block's ``citations``. ``start``/``end`` are in
-    ``unit`` (``"char"``, ``"page"`` or ``"block"``; end exclusive) and ``None`` for web search results.
-    """
-
-    number: int
-    block_index: int
-    citation_index: int
-    text: str
-    type: str
-    document_index: int | None
-    document_title: str | None
-    url: str | None
-    start: int | None
-    end: int | None
-    unit: str | None
-    cited_text: str
-
-
-@dataclass(frozen=True)
-class VerificationResult:
-    """The outcome of checking one citation against its source.
-
-    ``expected`` is what the source holds at the cited location (``None`` when there is no source text),
-    ``actual`` the citation's ``cited_text``; ``detail`` explains the outcome in one sentence.
-    """
-
-    citation: CitationRow
-    status: CitationStatus
-    expected: str | None
-    actual: str
-    detail: str
-    document: SourceDocument | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the cited text was found where the citation says."""
-        return self.status == "ok"
-
-
-@dataclass(frozen=True)
-class CitationReport:
-    """Rows, verification results and the rendered HTML of one response; displays itself in Jupyter."""
-
-    rows: tuple[CitationRow, ...]
-    results: tuple[VerificationResult, ...]
-    html: str
-
-    @property
-    def ok(self) -> bool:
-        """True when every citation verified."""
-        return all(result.ok for result in self.results)
-
-    def _repr_html_(self) -> str:
-        return self.html
-
-    def __str__(self) -> str:
-        return f"CitationReport({len(self.rows)} citations: {status_summary(self.results)})"
-
-
-def status_summary(results: Iterable[VerificationResult]) -> str:
-    """``"2 mismatch, 5 ok"``: how many citations have each status ("no citations" when none)."""
-    counts = Counter(result.status for result in results)
-    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "no citations"
-
-
-# ---------------------------------------------------------------------------------------------------
-# Reading SDK objects and plain dicts alike
-
-
-def _response_blocks(message: Any) -> list[dict[str, Any]]:
-    """The content blocks of a ``Message``, a message dict, or a list of blocks."""
-    if isinstance(message, Mapping):
-        return content_blocks(message.get("content"))
-    if hasattr(message, "content"):
-        return content_blocks(message.content)
-    if isinstance(message, list | tuple):
-        return content_blocks(message)
-    raise TypeError(
-        f"expected an anthropic Message, a message dict or a list of content blocks, got {type(message)!r}"
-    )
-
-
-def _message_blocks(message: Any) -> list[dict[str, Any]]:
-    if isinstance(message, Mapping):
-        return content_blocks(message.get("content"))
-    return content_blocks(getattr(message, "content", None))
-
-
-def _request_messages(
-    response: list[dict[str, Any]], conversation: Iterable[Any]
-) -> list[list[dict[str, Any]]]:
-    """The request's messages as block lists, cut before the response if the caller appended it."""
-    messages = [_message_blocks(m) for m in conversation]
-    for i, blocks in enumerate(messages):
-        if blocks and blocks == response:
-            return messages[:i]
-    return messages
-
-
-# ---------------------------------------------------------------------------------------------------
-# The document-index rule
-
-
-def _source_document(
-    block: Mapping[str, Any], *, index: int, origin: str, url: str | None, retrieved_at: str | None
-) -> SourceDocument:
-    source = block.get("source") or {}
-    kind = source.get("type")
-    title = block.get("title")
-    text: str | None = None
-    pages: tuple[str, ...] | None = None
-    blocks: tuple[str, ...] | None = None
-    media_type = source.get("media_type")
-    if kind == "text":
-        text = str(source.get("data", ""))
-    elif kind == "base64" and media_type == "application/pdf":
-        try:
-            from ..reading.extract import pdf_page_texts
-
-            pages = pdf_page_texts(base64.b64decode(str(source.get("data", "")), validate=True))
-        except (binascii.Error, ValueError, ContentError):
-            pages = None
-        text = "\n\n".join(pages) if pages is not None else None
-    elif kind == "content":
-        media_type = "content"
-        content = source.get("content")
-        if isinstance(content, str):
-            blocks = (content,)
-        else:
-            blocks = tuple(
-                str(b.get("text", "")) if b.get("type") == "text" else "" for b in content_blocks(content)
-            )
-        text = "\n\n".join(blocks)
-    elif kind == "url":
-        url = url or source.get("url")
-        media_type = media_type or "application/pdf"
-    elif kind == "file":
-        origin = f"{origin} (file {source.get('file_id')})"
-    citations = block.get("citations")
-    return SourceDocument(
-        index=index,
-        title=title,
-        url=url,
-        text=text,
-        pages=pages,
-        media_type=media_type,
-        origin=origin,
-        blocks=blocks,
-        retrieved_at=retrieved_at,
-        citations_enabled=isinstance(citations, Mapping) and bool(citations.get("enabled")),
-    )
-
-
-def read_document(block: Mapping[str, Any]) -> SourceDocument:
-    """The readable text (pages, blocks) of one ``document`` block, outside any numbering."""
-    return _source_document(plain(block), index=0, origin="document", url=None, retrieved_at=None)
-
-
-def _documents_of_block(
-    block: Mapping[str, Any], where: str
-) -> Iterable[tuple[dict[str, Any], str, Any, Any]]:
-    """(document block, origin, url, retrieved_at) for each document held by one content block."""
-    kind = block.get("type")
-    if kind == "document":
-        yield dict(block), f"document at {where}", None, None
-    elif kind == "tool_result" and isinstance(block.get("content"), list):
-        for k, inner in enumerate(content_blocks(block["content"])):
-            if inner.get("type") == "document":
-                yield inner, f"document in tool_result at {where}.content[{k}]", None, None
-    elif kind == "web_fetch_tool_result":
-        result = block.get("content") or {}
-        if result.get("type") == "web_fetch_result" and isinstance(result.get("content"), Mapping):
-            origin = f"web_fetch_tool_result at {where}"
-            yield dict(result["content"]), origin, result.get("url"), result.get("retrieved_at")
-
-
-def documents_in(message: Any, conversation: Iterable[Any] = ()) -> list[SourceDocument]:
-    """Every document a citation in ``message`` can point at, numbered as the API numbers them.
-
-    The rule (see the module docstring): documents are numbered 0, 1, … in order of appearance across
-    the request's messages (``document`` blocks, documents inside ``tool_result`` blocks, and the
-    documents of ``web_fetch_tool_result`` blocks in earlier assistant turns), followed by the
-    documents of this response's own ``web_fetch_tool_result`` blocks.
-
-    Args:
-        message: the response: an ``anthropic.types.Message``, its dict, or a list of content blocks.
-        conversation: the request's ``messages`` (dicts or SDK objects). If it also holds the response,
-            only the messages before it count.
-
-    Returns:
-        The documents in index order.
-    """
-    response = _response_blocks(message)
-    return number_documents(_request_messages(response, conversation), response)
-
-
-def number_documents(
-    request: Iterable[Iterable[Mapping[str, Any]]], response: Iterable[Mapping[str, Any]] = ()
-) -> list[SourceDocument]:
-    """The rule of :func:`documents_in` on content blocks already split into request and response.
-
-    Args:
-        request: the content blocks of each request message, in order.
-        response: this response's content blocks (so far).
-
-    Returns:
-        The documents in index order.
-    """
-    located: list[tuple[dict[str, Any], str, Any, Any]] = []
-    for i, blocks in enumerate(request):
-        for j, block in enumerate(content_blocks(list(blocks))):
-            located.extend(_documents_of_block(block, f"messages[{i}].content[{j}]"))
-    for j, block in enumerate(content_blocks(list(response))):
-        located.extend(_documents_of_block(block, f"response.content[{j}]"))
-    return [
-        _source_document(block, index=n, origin=origin, url=url, retrieved_at=retrieved_at)
-        for n, (block, origin, url, retrieved_at) in enumerate(located)
-    ]
+# Citation types whose ``document_index`` numbers a document (documents_in's rule).
+_DOCUMENT_TYPES = ("char_location", "page_location", "content_block_location")
 
 
 def _search_results_in(
@@ -355,22 +80,36 @@ def _search_results_in(
 # Rows
 
 
+def _citations(block: Mapping[str, Any]) -> list[Any]:
+    """A text block's ``citations`` as a list (anything else there holds no citation)."""
+    citations = block.get("citations")
+    return list(citations) if isinstance(citations, list | tuple) else []
+
+
+def _index(value: Any) -> int | None:
+    """``value`` if it is an integer, else None (``True`` is an ``int`` to Python, not an index)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _rows(response: list[dict[str, Any]], documents: Sequence[SourceDocument]) -> list[CitationRow]:
     rows: list[CitationRow] = []
     for block_index, block in enumerate(response):
         if block.get("type") != "text":
             continue
-        for citation_index, citation in enumerate(block.get("citations") or ()):
+        for citation_index, entry in enumerate(_citations(block)):
+            # A malformed citation still gets its row (verification says what is wrong with it); only
+            # integers reach the row's indices, so nothing downstream compares a string with a number.
+            citation: Mapping[str, Any] = entry if isinstance(entry, Mapping) else {}
             kind = str(citation.get("type"))
             start = end = None
             unit = None
             if kind in _LOCATION_FIELDS:
                 start_field, end_field, unit = _LOCATION_FIELDS[kind]
-                start, end = citation.get(start_field), citation.get(end_field)
-            document_index = citation.get("document_index")
+                start, end = _index(citation.get(start_field)), _index(citation.get(end_field))
+            document_index = _index(citation.get("document_index"))
             title = citation.get("document_title")
             url = None
-            if isinstance(document_index, int) and 0 <= document_index < len(documents):
+            if document_index is not None and 0 <= document_index < len(documents):
                 document = documents[document_index]
                 url = document.url
                 title = title if title is not None else document.title
@@ -378,6 +117,7 @@ def _rows(response: list[dict[str, Any]], documents: Sequence[SourceDocument]) -
                 url, title = citation.get("url"), citation.get("title")
             elif kind == "search_result_location":
                 url, title = citation.get("source"), citation.get("title")
+            cited_text = citation.get("cited_text", "")
             rows.append(
                 CitationRow(
                     number=len(rows) + 1,
@@ -385,13 +125,13 @@ def _rows(response: list[dict[str, Any]], documents: Sequence[SourceDocument]) -
                     citation_index=citation_index,
                     text=str(block.get("text", "")),
                     type=kind,
-                    document_index=document_index if isinstance(document_index, int) else None,
+                    document_index=document_index,
                     document_title=title,
                     url=url,
                     start=start,
                     end=end,
                     unit=unit,
-                    cited_text=str(citation.get("cited_text", "")),
+                    cited_text=cited_text if isinstance(cited_text, str) else "",
                 )
             )
     return rows
@@ -419,7 +159,7 @@ def citations_of(
     Returns:
         A list of :class:`CitationRow`, or a ``DataFrame`` with ``as_frame=True``.
     """
-    rows = _rows(_response_blocks(message), documents_in(message, conversation))
+    rows = _rows(response_blocks(message), documents_in(message, conversation))
     if not as_frame:
         return rows
     import pandas as pd
@@ -555,8 +295,15 @@ def _verify_row(
     documents: Sequence[SourceDocument],
     search_results: Sequence[dict[str, Any]],
     web_results: Sequence[dict[str, Any]],
-    raw: Mapping[str, Any],
+    raw: Any,
 ) -> VerificationResult:
+    problems = _malformed(raw)
+    if problems:
+        # The document, where it can be found, is kept: the page shows the source the citation names.
+        named, source = row.document_index, None
+        if row.type in _DOCUMENT_TYPES and named is not None and 0 <= named < len(documents):
+            source = documents[named]
+        return _result(row, "mismatch", None, "malformed citation: " + "; ".join(problems), source)
     if row.type == "web_search_result_location":
         if not web_results:
             return _result(
@@ -601,13 +348,50 @@ def _verify_row(
     return result
 
 
-def _raw_citations(response: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        citation
-        for block in response
-        if block.get("type") == "text"
-        for citation in (block.get("citations") or ())
-    ]
+def _raw_citations(response: list[dict[str, Any]]) -> list[Any]:
+    return [citation for block in response if block.get("type") == "text" for citation in _citations(block)]
+
+
+def _index_problem(citation: Mapping[str, Any], name: str, lowest: int) -> str | None:
+    """What is wrong with the index ``name`` of a citation, or None when it is an integer >= ``lowest``."""
+    if name not in citation:
+        return f"it has no {name}"
+    value = citation[name]
+    if _index(value) is None:
+        kind = "" if value is None else f" (a {type(value).__name__})"
+        return f"{name} is {value!r}{kind}, not an integer"
+    if value < lowest:
+        return f"{name} is {value}, below {lowest}" + (" (pages are numbered from 1)" if lowest == 1 else "")
+    return None
+
+
+def _malformed(raw: Any) -> list[str]:
+    """Every way ``raw`` is not a well-formed citation: indices that are not integers in range, a range
+    that ends before it starts, a ``cited_text`` that is not a string ([] for a well-formed one).
+
+    Whether the indices point at anything (a document, pages, characters that exist) is the checks' job.
+    """
+    if not isinstance(raw, Mapping):
+        return [f"a citation is an object, got {type(raw).__name__} {raw!r:.60}"]
+    problems = []
+    if not isinstance(raw.get("cited_text"), str):
+        problems.append(
+            "it has no cited_text"
+            if "cited_text" not in raw
+            else f"cited_text is {raw['cited_text']!r:.60}, not a string"
+        )
+    kind = raw.get("type")
+    if kind not in _LOCATION_FIELDS:
+        return problems
+    start_field, end_field, unit = _LOCATION_FIELDS[kind]
+    index_field = "search_result_index" if kind == "search_result_location" else "document_index"
+    lowest = 1 if unit == "page" else 0
+    index_problem = _index_problem(raw, index_field, 0)
+    range_problems = [_index_problem(raw, name, lowest) for name in (start_field, end_field)]
+    problems += [p for p in (index_problem, *range_problems) if p is not None]
+    if range_problems == [None, None] and raw[start_field] > raw[end_field]:
+        problems.append(f"{start_field} {raw[start_field]} is after {end_field} {raw[end_field]}")
+    return problems
 
 
 def verify(message: Any, conversation: Iterable[Any] = ()) -> list[VerificationResult]:
@@ -620,12 +404,12 @@ def verify(message: Any, conversation: Iterable[Any] = ()) -> list[VerificationR
     Returns:
         One :class:`VerificationResult` per citation, in order; mismatches are reported, never dropped.
     """
-    response = _response_blocks(message)
-    request = _request_messages(response, list(conversation))
-    return _verify(response, request, number_documents(request, response))
+    response = response_blocks(message)
+    request = request_messages(response, list(conversation))
+    return verify_blocks(response, request, number_documents(request, response))
 
 
-def _verify(
+def verify_blocks(
     response: list[dict[str, Any]], request: list[list[dict[str, Any]]], documents: Sequence[SourceDocument]
 ) -> list[VerificationResult]:
     search_results, web_results = _search_results_in(response, request)
