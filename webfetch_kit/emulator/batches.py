@@ -338,10 +338,11 @@ class BatchStore:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="webfetch-kit-batch")
                 count = len(self._queue)  # a restarted pool also takes what an earlier one left queued
-            for _ in range(count):
-                future = self._pool.submit(self._work)
-                self._futures.add(future)
-                future.add_done_callback(self._forget)
+            futures = [self._pool.submit(self._work) for _ in range(count)]
+            self._futures.update(futures)
+        # Outside the lock: a future already done runs its callback here, and the callback takes the lock.
+        for future in futures:
+            future.add_done_callback(self._forget)
 
     def _forget(self, future: Future[None]) -> None:
         with self._lock:
