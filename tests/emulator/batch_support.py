@@ -42,19 +42,12 @@ class HeldRuntime(CorpusRuntime):
         self.entered = threading.Event()
         self.release = threading.Event()
 
-    def web_fetch(
-        self,
-        url: str,
-        *,
-        tool: Mapping[str, Any],
-        messages: Sequence[Mapping[str, Any]],
-        tool_use_id: str,
-    ) -> Mapping[str, Any]:
+    def web_fetch(self, url: str, **call: Any) -> Mapping[str, Any]:
         if url in self.hold:
             self.entered.set()
             if not self.release.wait(WAIT):
                 raise RuntimeError("the test never released the held fetch")
-        return super().web_fetch(url, tool=tool, messages=messages, tool_use_id=tool_use_id)
+        return super().web_fetch(url, **call)
 
 
 class BarrierRuntime(CorpusRuntime):
@@ -67,20 +60,13 @@ class BarrierRuntime(CorpusRuntime):
         self.most_running = 0
         self._count_lock = threading.Lock()
 
-    def web_fetch(
-        self,
-        url: str,
-        *,
-        tool: Mapping[str, Any],
-        messages: Sequence[Mapping[str, Any]],
-        tool_use_id: str,
-    ) -> Mapping[str, Any]:
+    def web_fetch(self, url: str, **call: Any) -> Mapping[str, Any]:
         with self._count_lock:
             self.running += 1
             self.most_running = max(self.most_running, self.running)
         try:
             self.barrier.wait()  # BrokenBarrierError (a failed test) unless `parties` fetches overlap
-            return super().web_fetch(url, tool=tool, messages=messages, tool_use_id=tool_use_id)
+            return super().web_fetch(url, **call)
         finally:
             with self._count_lock:
                 self.running -= 1

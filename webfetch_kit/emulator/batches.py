@@ -390,7 +390,7 @@ class BatchStore:
         now = self._clock()
         if batch.status != "ended":
             if now >= batch.expires_at:
-                # "requests still processing at that point become expired", running ones included.
+                # Every request without a result expires, running ones too (a late result is dropped).
                 self._mark(batch, ("queued", "running"), "expired")
                 self._end(batch, batch.expires_at)
             elif batch.status == "canceling" and batch.running == 0:
