@@ -21,6 +21,7 @@ from emulator_support import MODEL, CorpusRuntime, FakeClock, search_tool
 
 from webfetch_kit.emulator import EmulatorServer
 from webfetch_kit.emulator.batches import BatchStore
+from webfetch_kit.errors import ConfigError
 
 DAY = 24 * 3600
 BATCH_ID = re.compile(r"msgbatch_01[0-9A-Za-z]{22}")
@@ -405,7 +406,7 @@ def test_async_sdk_round_trip(manual: EmulatorServer, clock: FakeClock) -> None:
 def test_worker_count_must_be_a_whole_number(manual: EmulatorServer) -> None:
     for bad in (-1, True, 1.5):
         with pytest.raises(
-            ValueError,
+            ConfigError,
             match=re.escape(f"workers must be a whole number >= 0 (0: run with drain()), got {bad!r}"),
         ):
             BatchStore(manual.engine, clock=lambda: 0.0, workers=bad)  # type: ignore[arg-type]

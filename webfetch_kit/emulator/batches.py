@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from ..errors import ConfigError
 from .apierrors import ApiError, error_body
 from .engine import Engine
 from .validation import validate_request
@@ -125,12 +126,12 @@ class BatchStore:
         workers: background threads running requests (0: none; call :meth:`drain`).
 
     Raises:
-        ValueError: ``workers`` is not a whole number >= 0.
+        ConfigError: ``workers`` is not a whole number >= 0.
     """
 
     def __init__(self, engine: Engine, *, clock: Callable[[], float], workers: int = DEFAULT_BATCH_WORKERS):
         if isinstance(workers, bool) or not isinstance(workers, int) or workers < 0:
-            raise ValueError(f"workers must be a whole number >= 0 (0: run with drain()), got {workers!r}")
+            raise ConfigError(f"workers must be a whole number >= 0 (0: run with drain()), got {workers!r}")
         self._engine = engine
         self._clock = clock
         self.workers = workers
