@@ -91,6 +91,7 @@ _LAZY: dict[str, str] = {
     "CitationRow": "citations",
     "VerificationResult": "citations",
     "cost_of": "costs",
+    "batch_cost_table": "costs",
     "estimate_table": "costs",
     "pdf_estimate_table": "costs",
     "caching_table": "costs",
@@ -145,6 +146,7 @@ if typing.TYPE_CHECKING:
     from .clock import ManualClock as ManualClock
     from .costs import Cost as Cost
     from .costs import PriceRow as PriceRow
+    from .costs import batch_cost_table as batch_cost_table
     from .costs import caching_table as caching_table
     from .costs import cost_of as cost_of
     from .costs import estimate_table as estimate_table

@@ -10,12 +10,14 @@ Modules: :mod:`.server` (HTTP), :mod:`.validation` (400s as the API words them),
 turn), :mod:`.standin` (the extractive stand-in model, not Claude), :mod:`.runtime` (server tool
 protocol and ``max_uses``), :mod:`.documents` (document indexing for citations), :mod:`.prefix`
 (block-by-block token counting), :mod:`.promptcache` (cache accounting), :mod:`.usage`,
-:mod:`.streaming` (SSE).
+:mod:`.streaming` (SSE), :mod:`.batches` (Message Batches: the store and its worker pool) and
+:mod:`.batchapi` (their endpoints).
 """
 
 from __future__ import annotations
 
 from .apierrors import ApiError, error_body
+from .batches import BatchStore
 from .documents import DocumentRef, find_documents
 from .engine import EMULATOR_INFO, Engine, Turn
 from .prefix import PrefixBlock, block_tokens, canonical_json, prefix_blocks, render_block
@@ -30,6 +32,7 @@ __all__ = [
     "EMULATOR_INFO",
     "STANDIN_NAME",
     "ApiError",
+    "BatchStore",
     "CachePlan",
     "DocumentRef",
     "EmulatorServer",

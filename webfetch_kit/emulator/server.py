@@ -1,7 +1,8 @@
 """The emulator's HTTP server: a Messages API subset on 127.0.0.1 for the real ``anthropic`` client.
 
-Endpoints: ``POST /v1/messages`` (JSON, or server-sent events with ``"stream": true``) and
-``POST /v1/messages/count_tokens``; a query string (the SDK's beta surface adds ``?beta=true``) is
+Endpoints: ``POST /v1/messages`` (JSON, or server-sent events with ``"stream": true``),
+``POST /v1/messages/count_tokens`` and the Message Batches endpoints below ``/v1/messages/batches``
+(:mod:`.batchapi`, run by :mod:`.batches`); a query string (the SDK's beta surface adds ``?beta=true``) is
 accepted, and so is any ``anthropic-beta`` header. Every response carries an ``x-webfetch-emulator``
 header, and every message an extra top-level ``"emulator"`` object, so nobody mistakes it for Claude.
 
@@ -31,6 +32,8 @@ from urllib.parse import urlsplit
 from .._env import __version__
 from ..net.loopback import LoopbackServer
 from .apierrors import ApiError, error_body
+from .batchapi import MAX_BATCH_BYTES, HttpReply, is_batch_path, route_batches
+from .batches import DEFAULT_BATCH_WORKERS, BatchStore
 from .engine import Engine
 from .runtime import ToolRuntime
 from .standin import STANDIN_NAME
@@ -50,10 +53,19 @@ _ROUTES = {"/v1/messages": "create", "/v1/messages/count_tokens": "count_tokens"
 
 
 class _HttpServer(LoopbackServer):
-    def __init__(self, address: tuple[str, int], engine: Engine, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        engine: Engine,
+        max_body_bytes: int,
+        batches: BatchStore,
+        max_batch_bytes: int,
+    ) -> None:
         super().__init__(address, _Handler)
         self.engine = engine
         self.max_body_bytes = max_body_bytes
+        self.batches = batches
+        self.max_batch_bytes = max_batch_bytes
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -100,6 +112,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _route(self, method: str) -> None:
         path = urlsplit(self.path).path.rstrip("/") or "/"
+        beta = bool(self.headers.get("anthropic-beta")) or "beta=true" in urlsplit(self.path).query
+        if is_batch_path(path):
+            self._send_reply(
+                route_batches(
+                    self.server.batches,
+                    method,
+                    path,
+                    urlsplit(self.path).query,
+                    read_json=lambda: self._read_json(self.server.max_batch_bytes),
+                    discard_body=self._discard_body,
+                    beta=beta,
+                    base_url="http://{}:{}".format(*self.server.server_address[:2]),
+                )
+            )
+            return
         route = _ROUTES.get(path)
         if route is None:
             self._discard_body()
@@ -108,7 +135,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._discard_body()
             raise ApiError(405, "invalid_request_error", f"Method Not Allowed: {method} {path} (use POST)")
         body = self._read_json()
-        beta = bool(self.headers.get("anthropic-beta")) or "beta=true" in urlsplit(self.path).query
         engine = self.server.engine
         if route == "count_tokens":
             request = validate_request(body, beta=beta, count_only=True)
@@ -148,15 +174,16 @@ class _Handler(BaseHTTPRequestHandler):
                 break
             remaining -= len(chunk)
 
-    def _read_json(self) -> Any:
+    def _read_json(self, limit: int | None = None) -> Any:
         length = self._content_length()
-        if length > self.server.max_body_bytes:
+        limit = self.server.max_body_bytes if limit is None else limit
+        if length > limit:
             self._discard_body(length)
             self.close_connection = True
             raise ApiError(
                 413,
                 "request_too_large",
-                f"Request exceeds the maximum allowed number of bytes ({self.server.max_body_bytes}).",
+                f"Request exceeds the maximum allowed number of bytes ({limit}).",
             )
         raw = self.rfile.read(length)
         try:
@@ -170,9 +197,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("anthropic-organization-id", "webfetch-kit-emulator")
 
     def _send_json(self, status: int, payload: Any) -> None:
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
+        self._send_reply(HttpReply(status, json.dumps(payload, ensure_ascii=False).encode("utf-8")))
+
+    def _send_reply(self, reply: HttpReply) -> None:
+        data = reply.body
+        self.send_response(reply.status)
+        self.send_header("content-type", reply.content_type)
         self.send_header("content-length", str(len(data)))
         self._common_headers()
         if self.close_connection:
@@ -202,6 +232,9 @@ class EmulatorServer:
         port: 0 picks a free port.
         host: the loopback address to bind.
         max_body_bytes: larger request bodies get 413 ``request_too_large``.
+        batch_workers: threads running Message Batches requests (0: none, run them with
+            ``server.batches.drain()``).
+        max_batch_bytes: larger batch create bodies get 413 ``request_too_large`` (the API's 256 MB).
     """
 
     def __init__(
@@ -212,8 +245,12 @@ class EmulatorServer:
         port: int = 0,
         host: str = "127.0.0.1",
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        batch_workers: int = DEFAULT_BATCH_WORKERS,
+        max_batch_bytes: int = MAX_BATCH_BYTES,
     ) -> None:
         self.engine = Engine(runtime, clock=clock)
+        self.batches = BatchStore(self.engine, clock=clock, workers=batch_workers)
+        self._max_batch_bytes = max_batch_bytes
         self._address = (host, port)
         self._max_body_bytes = max_body_bytes
         self._httpd: _HttpServer | None = None
@@ -240,7 +277,9 @@ class EmulatorServer:
     def start(self) -> EmulatorServer:
         """Bind and serve in a daemon thread (idempotent)."""
         if self._httpd is None:
-            self._httpd = _HttpServer(self._address, self.engine, self._max_body_bytes)
+            self._httpd = _HttpServer(
+                self._address, self.engine, self._max_body_bytes, self.batches, self._max_batch_bytes
+            )
             self._thread = threading.Thread(
                 target=self._httpd.serve_forever,
                 kwargs={"poll_interval": 0.1},
@@ -259,6 +298,7 @@ class EmulatorServer:
             httpd.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        self.batches.close()
 
     def __enter__(self) -> EmulatorServer:
         return self.start()
