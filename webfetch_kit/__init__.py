@@ -15,6 +15,8 @@ in this list, and the shared ground)::
                 loopback server base
     search/     index, query terms, encrypted_content, page_age    consumers: documents and blocks in,
     citations/  model, numbering, verify, render                   tables, pages and answers out
+    accounting/ tokens the real API bills: passes, tool overheads,
+                content sizes, framing, output (from data/)
     costs/      pricing, cost_of, estimates, measure_corpus
     emulator/   the Messages API subset on loopback
     lab/        corpus server and routes, kit runtime, workbench
@@ -25,6 +27,9 @@ How one URL flows::
     URL --rules.policy--> Verdict --rules.provenance--> ledger check --net.guard--> pinned address
         --net.fetcher (HTTP, caps)--> bytes --reading.extract--> Document --blocks--> result block
         --> emulator (stand-in answer, usage) / citations (verify, render) / costs (tokens -> USD)
+
+Every token number the kit shows about the real API (the emulator's usage and count_tokens, estimates,
+cost tables) comes from ``accounting``, the one model of what the API bills.
 """
 
 from __future__ import annotations
@@ -108,6 +113,7 @@ _LAZY: dict[str, str] = {
 }
 # public module attribute -> the module it names
 _LAZY_MODULES: dict[str, str] = {
+    "accounting": "accounting",
     "blocks": "blocks",
     "tokens": "tokens",
     "rules": "rules",
@@ -123,6 +129,7 @@ _LAZY_MODULES: dict[str, str] = {
 }
 
 if typing.TYPE_CHECKING:
+    from . import accounting as accounting
     from . import blocks as blocks
     from . import citations as citations
     from . import costs as costs
