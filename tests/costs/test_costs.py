@@ -246,7 +246,7 @@ def test_estimate_table_with_own_text() -> None:
 
 
 def test_estimate_table_rejects_bad_arguments() -> None:
-    with pytest.raises(ConfigError, match=r"max_content_tokens must be a positive integer, got 0"):
+    with pytest.raises(ConfigError, match=r"max_content_tokens must be a positive whole number or None, got 0"):
         estimate_table(max_content_tokens=0)
     with pytest.raises(PricingError, match=r"no price for model 'claude-nope'"):
         estimate_table(models=["claude-nope"])
@@ -309,7 +309,7 @@ def test_prefix_below_the_minimum_is_never_cached() -> None:
 
 
 def test_caching_table_rejects_bad_arguments() -> None:
-    with pytest.raises(ConfigError, match=r"turns must be >= 1, got 0"):
+    with pytest.raises(ConfigError, match=r"turns must be a positive whole number, got 0"):
         caching_table(0, prefix_tokens=1, per_turn_tokens=1, output_tokens=1, model="claude-haiku-4-5")
     with pytest.raises(ConfigError, match=r"ttl must be '5m', '1h' or 'both', got '2h'"):
         caching_table(
