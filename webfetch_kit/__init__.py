@@ -97,6 +97,9 @@ _LAZY: dict[str, str] = {
     "VerificationResult": "citations",
     "cost_of": "costs",
     "estimate_table": "costs",
+    "estimate_request": "costs",
+    "RequestEstimate": "costs",
+    "TokenEstimate": "accounting",
     "pdf_estimate_table": "costs",
     "caching_table": "costs",
     "measure_corpus": "costs",
@@ -142,6 +145,7 @@ if typing.TYPE_CHECKING:
     from . import tokens as tokens
     from . import widgets as widgets
     from ._data import CORPUS_HOSTS as CORPUS_HOSTS
+    from .accounting import TokenEstimate as TokenEstimate
     from .citations import CitationRow as CitationRow
     from .citations import VerificationResult as VerificationResult
     from .citations import citation_report as citation_report
@@ -152,8 +156,10 @@ if typing.TYPE_CHECKING:
     from .clock import ManualClock as ManualClock
     from .costs import Cost as Cost
     from .costs import PriceRow as PriceRow
+    from .costs import RequestEstimate as RequestEstimate
     from .costs import caching_table as caching_table
     from .costs import cost_of as cost_of
+    from .costs import estimate_request as estimate_request
     from .costs import estimate_table as estimate_table
     from .costs import load_prices as load_prices
     from .costs import measure_corpus as measure_corpus

@@ -1,7 +1,9 @@
 """Prices and costs: the pricing table, exact ``cost_of`` a response, and labelled estimate tables.
 
 :mod:`.pricing` the price table · :mod:`.cost` ``cost_of`` · :mod:`.estimates` tables by content size
-and PDF pages · :mod:`.caching` the caching table · :mod:`.corpus` ``measure_corpus``.
+and PDF pages · :mod:`.caching` the caching table · :mod:`.corpus` ``measure_corpus`` ·
+:mod:`.request` ``estimate_request`` (a request with server tools, before sending it). Token figures
+come from :mod:`webfetch_kit.accounting`.
 """
 
 from __future__ import annotations
@@ -9,32 +11,28 @@ from __future__ import annotations
 from .caching import caching_table
 from .corpus import measure_corpus
 from .cost import Cost, CostLine, cost_of
-from .estimates import (
-    DEFAULT_ESTIMATE_MODELS,
-    DEFAULT_SIZES,
-    PDF_TOKENS_PER_PAGE,
-    PDF_TOKENS_PER_PAGE_TEXT,
-    estimate_table,
-    pdf_estimate_table,
-    sample_text,
-)
+from .estimates import DEFAULT_ESTIMATE_MODELS, DEFAULT_SIZES, estimate_table, pdf_estimate_table, sample_text
 from .pricing import PriceRow, PriceTable, ToolPrice, load_prices, price_for
+from .request import PlannedCall, RequestEstimate, estimate_request, estimate_turn, one_fetch_turn
 
 __all__ = [
     "DEFAULT_ESTIMATE_MODELS",
     "DEFAULT_SIZES",
-    "PDF_TOKENS_PER_PAGE",
-    "PDF_TOKENS_PER_PAGE_TEXT",
     "Cost",
     "CostLine",
+    "PlannedCall",
     "PriceRow",
     "PriceTable",
+    "RequestEstimate",
     "ToolPrice",
     "caching_table",
     "cost_of",
+    "estimate_request",
     "estimate_table",
+    "estimate_turn",
     "load_prices",
     "measure_corpus",
+    "one_fetch_turn",
     "pdf_estimate_table",
     "price_for",
     "sample_text",

@@ -1,11 +1,18 @@
-"""Prompt caching across turns: :func:`caching_table` compares a conversation with and without it."""
+"""Prompt caching across turns: :func:`caching_table` compares a conversation with and without it.
+
+The cached prefix can be given in tokens, or built by the accounting model from what it holds: the
+server tools' definitions (``tools=``, billed on every request and first in the prefix) and a fetched
+document (``document_cl100k=``: its cl100k count becomes Claude tokens plus the result wrapper).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from ..accounting import ACCOUNTING_NOTE, TokenEstimate, fetched_text_tokens, figure, tool_overhead
 from ..errors import ConfigError, check_positive_int
 from .cost import check_count, cost_of
 from .pricing import PriceTable, load_prices
@@ -19,28 +26,33 @@ __all__ = ["caching_table"]
 def caching_table(
     turns: int,
     *,
-    prefix_tokens: int,
+    prefix_tokens: int = 0,
     per_turn_tokens: int,
     output_tokens: int,
     model: str,
     ttl: Literal["5m", "1h", "both"] = "5m",
     batch: bool = False,
+    tools: Sequence[Mapping[str, Any] | str] = (),
+    document_cl100k: int | None = None,
     on: date | str | None = None,
     prices: PriceTable | None = None,
 ) -> pd.DataFrame:
     """Compare a multi-turn conversation without prompt caching and with cache writes of a given TTL.
 
-    The conversation: turn 1 sends a prefix of ``prefix_tokens`` (tools, system prompt and the fetched
-    document) and a question of ``per_turn_tokens``; every turn answers with ``output_tokens``, and each
-    later turn resends everything so far plus a new question. With caching, a breakpoint at the end of
-    the prefix writes it on turn 1 and reads it on every later turn (all turns are assumed to fall within
-    the TTL, which each hit refreshes); the growing history after the prefix stays uncached. A prefix
-    shorter than the model's minimum cacheable length is never cached ("below it nothing is cached,
-    silently", prompt-caching documentation).
+    The conversation: turn 1 sends a prefix (tools, system prompt and the fetched document: the sum of
+    ``prefix_tokens``, the definitions of ``tools`` and the ``document_cl100k`` document, as the
+    accounting model sizes them) and a question of ``per_turn_tokens``; every turn answers with
+    ``output_tokens``, and each later turn resends everything so far plus a new question. With caching,
+    a breakpoint at the end of the prefix writes it on turn 1 and reads it on every later turn (all
+    turns are assumed to fall within the TTL, which each hit refreshes); the growing history after the
+    prefix stays uncached. A prefix shorter than the model's minimum cacheable length is never cached
+    ("below it nothing is cached, silently", prompt-caching documentation).
 
     Args:
         turns: number of turns (>= 1).
-        prefix_tokens: tokens up to the cache breakpoint.
+        prefix_tokens: tokens up to the cache breakpoint (beyond ``tools`` and the document).
+        tools: server tool definitions offered every turn; their overhead joins the prefix.
+        document_cl100k: a fetched document in the prefix, as its cl100k count (1.175 × it + 129).
         per_turn_tokens: tokens of each new question.
         output_tokens: tokens of each answer.
         model: model id or alias.
@@ -53,7 +65,8 @@ def caching_table(
         Long format, one row per strategy and turn: ``uncached``, ``cache_write``, ``cache_read`` and
         ``output`` tokens, the turn's ``usd`` and ``cumulative_usd``. ``attrs["break_even_turn"]`` maps
         each caching strategy to the first turn whose cumulative cost is at most no caching's (``None``
-        if never, or if nothing could be cached).
+        if never, or if nothing could be cached). ``attrs["prefix"]`` is the prefix as a
+        :class:`webfetch_kit.accounting.TokenEstimate` (its band and quality).
     """
     import pandas as pd
 
@@ -70,6 +83,11 @@ def caching_table(
         raise ConfigError(f"ttl must be '5m', '1h' or 'both', got {ttl!r}")
     table = prices if prices is not None else load_prices()
     row = table.lookup(model, on)
+    prefix = TokenEstimate.exact(prefix_tokens, "prefix_tokens") + tool_overhead(tools, model)
+    if document_cl100k is not None:
+        check_count(document_cl100k, "document_cl100k")
+        prefix = prefix + figure("fetch_result_overhead").tokens() + fetched_text_tokens(document_cl100k)
+    prefix_tokens = prefix.central
     minimum = row.min_cacheable_tokens or 0
     cacheable = prefix_tokens >= minimum and prefix_tokens > 0
 
@@ -132,10 +150,12 @@ def caching_table(
     frame.attrs["break_even_turn"] = break_even
     frame.attrs["model"] = row.model
     frame.attrs["min_cacheable_tokens"] = minimum
+    frame.attrs["prefix"] = prefix
+    estimated = prefix.quality != "exact"
     frame.attrs["note"] = (
         f"prefix of {prefix_tokens:,} tokens cached at a breakpoint after it; all turns within the TTL"
         if cacheable
         else f"prefix of {prefix_tokens:,} tokens is below {row.model}'s minimum cacheable length "
         f"({minimum:,} tokens): nothing is cached, so caching changes nothing"
-    )
+    ) + (f". The prefix is an estimate: {prefix.label()}. {ACCOUNTING_NOTE}" if estimated else "")
     return frame

@@ -1,4 +1,11 @@
-"""Measuring real pages: :func:`measure_corpus` fetches URLs and tabulates what each costs as input."""
+"""Measuring real pages: :func:`measure_corpus` fetches URLs and tabulates what each costs.
+
+Each page is sized from what the fetcher already knows, so a warm fetch cache gives the same table as a
+cold one: the page's raw size is ``FetchOutcome.content_bytes`` (kept on a cache hit, where
+``bytes_read`` is 0) and its offline token count is ``FetchOutcome.tokens_after`` (counted once, when
+the page was fetched). Claude's count comes from the accounting model: text × 1.175 (1.15–1.26); a
+PDF by page, as the API bills it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
+from ..accounting import ACCOUNTING_NOTE, fetched_text_tokens, figure, pdf_tokens
 from ..tokens import APPROXIMATION_NOTE, count_tokens, rule_of_thumb_tokens, tokenizer_info
-from .cost import input_cost
-from .estimates import DEFAULT_ESTIMATE_MODELS
+from .estimates import DEFAULT_ESTIMATE_MODELS, price_columns, turn_labels
 from .pricing import PriceTable, load_prices
 
 if TYPE_CHECKING:
@@ -39,7 +46,13 @@ class _OutcomeLike(Protocol):
     def error_code(self) -> str | None: ...
 
     @property
-    def bytes_read(self) -> int: ...
+    def content_bytes(self) -> int: ...
+
+    @property
+    def tokens_after(self) -> int | None: ...
+
+    @property
+    def from_cache(self) -> bool: ...
 
     @property
     def document(self) -> _DocumentLike | None: ...
@@ -57,18 +70,21 @@ def measure_corpus(
     on: date | str | None = None,
     prices: PriceTable | None = None,
 ) -> pd.DataFrame:
-    """Fetch ``urls`` and tabulate what each page would cost as input.
+    """Fetch ``urls`` and tabulate what each page costs: alone, and as a one-fetch turn.
 
-    One row per URL: media type, raw bytes read, extracted characters, tokens by the kit's offline
-    counter, tokens per KB of raw bytes, the documentation's rule-of-thumb tokens (4 bytes a token),
-    and the input cost per model. Failed fetches are rows with ``ok=False`` and their ``error_code``.
-    PDF rows count the extracted text only; the page images the API also bills are not included.
+    One row per URL: media type, the page's raw bytes, extracted characters, tokens by the kit's offline
+    counter and per KB of raw bytes, the documentation's rule of thumb on the raw bytes (4 bytes a
+    token), Claude's count estimated by the accounting model (``tokens_claude`` with ``_low``/``_high``:
+    text × 1.175, a PDF by page), and per model the content-alone cost ``usd_<model>`` and the one-fetch
+    turn ``turn_tokens_<model>`` / ``usd_turn_<model>`` (two sampling passes, tool definitions included).
+    Failed fetches are rows with ``ok=False`` and their ``error_code``.
 
     Args:
         urls: the pages to fetch.
-        fetcher: anything with ``fetch_many(urls, progress=False)`` returning outcomes with ``.url``,
-            ``.ok``, ``.error_code``, ``.bytes_read`` and ``.document`` (``.text``, ``.media_type``,
-            ``.pages``), such as :class:`webfetch_kit.Fetcher`.
+        fetcher: anything with ``fetch_many(urls, progress=False)`` returning outcomes like
+            :class:`webfetch_kit.FetchOutcome` (``.url``, ``.ok``, ``.error_code``, ``.content_bytes``,
+            ``.tokens_after``, ``.from_cache``, ``.document``), such as :class:`webfetch_kit.Fetcher`.
+            Cache hits are measured like first fetches.
         models: model ids or aliases to price (default: ``DEFAULT_ESTIMATE_MODELS``).
         on: price with the rows in force on this date.
         prices: a price table to use instead of the kit's.
@@ -84,42 +100,57 @@ def measure_corpus(
     records: list[dict[str, object]] = []
     for outcome in outcomes:
         document = outcome.document if outcome.ok else None
+        size = outcome.content_bytes
         record: dict[str, object] = {
             "url": outcome.url,
             "ok": bool(outcome.ok),
             "error_code": outcome.error_code,
             "media_type": document.media_type if document is not None else None,
-            "bytes": outcome.bytes_read,
+            "bytes": size if document is not None else None,
         }
         if document is not None:
             pages = tuple(document.pages or ())
-            text = document.text or "\n".join(pages)
-            tokens = int(count_tokens(text))
+            # The fetcher counted the text once, when it fetched it; a cache hit must not re-count.
+            tokens = (
+                outcome.tokens_after if outcome.tokens_after is not None else int(count_tokens(document.text))
+            )
+            claude = pdf_tokens(len(pages)) if pages else fetched_text_tokens(tokens)
             record.update(
                 {
                     "pdf_pages": len(pages) if pages else None,
-                    "chars": len(text),
+                    "chars": len(document.text),
                     f"tokens_{tokenizer}": tokens,
-                    "tokens_per_kb": round(tokens / (outcome.bytes_read / 1000), 1)
-                    if outcome.bytes_read
-                    else None,
-                    "tokens_rule_of_thumb": rule_of_thumb_tokens(outcome.bytes_read),
+                    "tokens_per_kb": round(tokens / (size / 1000), 1) if size else None,
+                    "tokens_rule_of_thumb": rule_of_thumb_tokens(size),
+                    "tokens_claude": claude.central,
+                    "tokens_claude_low": claude.low,
+                    "tokens_claude_high": claude.high,
                 }
             )
-            for model in models:
-                record[f"usd_{model}"] = float(input_cost(tokens, model, on=on, prices=table).total)
+            status = "PDF pages" if pages else "fetched"
+            price_columns(record, claude, models, status=status, table=table, on=on)
         else:
-            record.update(
-                {"pdf_pages": None, "chars": None, f"tokens_{tokenizer}": None, "tokens_per_kb": None}
-            )
-            record["tokens_rule_of_thumb"] = None
+            empty = ("pdf_pages", "chars", f"tokens_{tokenizer}", "tokens_per_kb", "tokens_rule_of_thumb")
+            for column in (*empty, "tokens_claude", "tokens_claude_low", "tokens_claude_high"):
+                record[column] = None
             for model in models:
-                record[f"usd_{model}"] = None
+                for column in ("usd_", "turn_tokens_", "usd_turn_", "usd_turn_low_", "usd_turn_high_"):
+                    record[f"{column}{model}"] = None
         records.append(record)
     frame = pd.DataFrame.from_records(records)
+    frame.attrs["from_cache"] = sum(1 for o in outcomes if o.ok and o.from_cache)
+    frame.attrs["estimates"] = {
+        f"tokens_{tokenizer}": f"counted offline with {tokenizer} (not Claude's tokenizer)",
+        "tokens_per_kb": f"{tokenizer} tokens per 1,000 raw bytes",
+        "tokens_rule_of_thumb": "the documentation's rule of thumb on the raw bytes: 4 bytes a token",
+        "tokens_claude": f"estimate: text cl100k × {figure('fetched_text_factor').label()}; "
+        f"PDFs: pages × {figure('pdf_page_tokens').label()}",
+        **turn_labels(models),
+    }
     frame.attrs["note"] = (
-        f"Measured pages; tokens counted with {tokenizer} (offline), an estimate of Claude's count; "
-        f"PDF rows count extracted text only. {APPROXIMATION_NOTE}"
+        f"Measured pages: tokens counted with {tokenizer} offline and converted to Claude tokens by the "
+        f"kit's accounting model (PDFs by page); usd_<model> is the content alone, usd_turn_<model> a "
+        f"one-fetch turn. {ACCOUNTING_NOTE} {APPROXIMATION_NOTE}"
     )
     frame.attrs["tokenizer"] = tokenizer
     return frame

@@ -1,7 +1,17 @@
 """Estimate tables for lessons: what fetched content of a given size, or a PDF of so many pages, costs.
 
-:func:`estimate_table` (content size -> tokens -> input cost) and :func:`pdf_estimate_table` (PDF pages).
-Every figure is an estimate and each table says so.
+:func:`estimate_table` (content size -> tokens -> cost) and :func:`pdf_estimate_table` (PDF pages).
+Both price two things per model, side by side:
+
+- **content alone**: the document's Claude tokens at the input rate (the figure these tables used to
+  be all about);
+- **a one-fetch turn**: what a request that fetches that document bills, from the accounting model
+  (:func:`webfetch_kit.costs.request.one_fetch_turn`): the tool definitions and the prompt on both sampling
+  passes, the call, the result's fixed 129 tokens and the document. For 1 KB of prose the turn bills
+  8–10 times the content's tokens (sonnet-4, haiku-4-5); for 100 KB about 1.1 times.
+
+Every figure is an estimate; ``attrs["estimates"]`` says, column by column, what each rests on and its
+band, and ``attrs["note"]`` sums it up.
 """
 
 from __future__ import annotations
@@ -12,10 +22,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .._data import data_dir
+from ..accounting import ACCOUNTING_NOTE, TokenEstimate, capped_document_tokens, figure, pdf_tokens
 from ..errors import ConfigError, check_positive_int
 from ..tokens import APPROXIMATION_NOTE, count_tokens, rule_of_thumb_tokens, tokenizer_info
 from .cost import check_count, input_cost
 from .pricing import PriceTable, load_prices
+from .request import DEFAULT_TURN_TOOL, one_fetch_turn
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,8 +35,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ESTIMATE_MODELS",
     "DEFAULT_SIZES",
-    "PDF_TOKENS_PER_PAGE",
-    "PDF_TOKENS_PER_PAGE_TEXT",
     "estimate_table",
     "pdf_estimate_table",
     "sample_text",
@@ -36,15 +46,10 @@ DEFAULT_SIZES: tuple[int, ...] = (1_000, 10_000, 100_000, 500_000, 1_000_000)
 # Current models (the SDK marks claude-sonnet-4-5 deprecated, end of life 2026-11-30).
 DEFAULT_ESTIMATE_MODELS: tuple[str, ...] = ("claude-haiku-4-5", "claude-sonnet-4-6", "claude-opus-4-6")
 
-# Secondary source (reference notes): a measurement on Haiku 4.5 found about 2,100 tokens per PDF page
-# (text plus the page image) against about 500 for the same page as plain text.
-PDF_TOKENS_PER_PAGE = 2_100
-PDF_TOKENS_PER_PAGE_TEXT = 500
-
 
 def sample_text(n_bytes: int) -> str:
     """``n_bytes`` of representative English prose (``data/sample_text.txt`` repeated and cut to size)."""
-    return _sample_of_size(_sample_source(), _checked_size(n_bytes))
+    return _sample_of_size(_sample_source(), check_count(n_bytes, "size (bytes)"))
 
 
 @functools.cache
@@ -73,8 +78,51 @@ def _size_label(n_bytes: int) -> str:
     return f"{n_bytes} B"
 
 
-def _input_usd(tokens: int, model: str, table: PriceTable, on: date | str | None) -> float:
-    return float(input_cost(tokens, model, on=on, prices=table).total)
+def price_columns(
+    record: dict[str, object],
+    content: TokenEstimate,
+    models: Sequence[str],
+    *,
+    prefix: str = "",
+    status: str,
+    table: PriceTable,
+    on: date | str | None,
+) -> list[str]:
+    """Add, per model, the content-alone cost and the one-fetch turn's tokens and cost (with its band).
+
+    Columns: ``usd_{prefix}{model}`` (content alone), ``turn_tokens_{prefix}{model}`` (the turn's summed
+    input), ``usd_turn_{prefix}{model}`` and ``usd_turn_low_/high_{prefix}{model}``. Returns the models
+    billed at long-context rates.
+    """
+    long_context = []
+    for model in models:
+        alone = input_cost(content.central, model, on=on, prices=table)
+        turn = one_fetch_turn(content, model, status=status, on=on, prices=table)
+        record[f"usd_{prefix}{model}"] = float(alone.total)
+        record[f"turn_tokens_{prefix}{model}"] = turn.input_tokens.central
+        record[f"usd_turn_{prefix}{model}"] = float(turn.usd)
+        record[f"usd_turn_low_{prefix}{model}"] = float(turn.usd_low)
+        record[f"usd_turn_high_{prefix}{model}"] = float(turn.usd_high)
+        if alone.long_context or turn.cost.long_context:
+            long_context.append(model)
+    return long_context
+
+
+def turn_labels(models: Sequence[str], prefix: str = "") -> dict[str, str]:
+    """``attrs["estimates"]`` entries for the columns :func:`price_columns` adds."""
+    labels: dict[str, str] = {}
+    for model in models:
+        labels[f"usd_{prefix}{model}"] = "estimate: the content's central Claude tokens at the input rate"
+        labels[f"turn_tokens_{prefix}{model}"] = (
+            f"estimate: input of a one-fetch turn ({DEFAULT_TURN_TOOL}): tool definitions and prompt on "
+            "both sampling passes, the call, 129 tokens of result wrapper and the content"
+        )
+        labels[f"usd_turn_{prefix}{model}"] = (
+            "estimate: that turn's input plus the call's output tokens (the answer is not included)"
+        )
+        labels[f"usd_turn_low_{prefix}{model}"] = "the low end of that estimate's band"
+        labels[f"usd_turn_high_{prefix}{model}"] = "the high end of that estimate's band"
+    return labels
 
 
 def estimate_table(
@@ -86,13 +134,12 @@ def estimate_table(
     on: date | str | None = None,
     prices: PriceTable | None = None,
 ) -> pd.DataFrame:
-    """What does fetching content of each size cost as input? One row per size.
+    """What does fetching content of each size cost? One row per size (see the module docstring).
 
-    Tokens are counted by the kit's offline counter on English prose of that size (``text`` repeated
-    and cut, default the kit's ``data/sample_text.txt``) and by the documentation's rule of thumb
-    (about 4 bytes a token: 10 KB ~ 2,500 tokens). With ``max_content_tokens`` the content is truncated
-    as the tool would (the tool's limit is approximate). Costs are the input cost of the (truncated)
-    content alone, per model, at standard rates (long-context rates where a model's table row says so).
+    Tokens: the kit's offline count (cl100k) of English prose of that size (``text`` repeated and cut,
+    default ``data/sample_text.txt``), the documentation's rule of thumb (4 bytes a token: 10 KB ~ 2,500),
+    and Claude's count estimated by the accounting model (1.175 × cl100k, band 1.15–1.26).
+    ``max_content_tokens`` cuts the document as the real tool does: it keeps ≈ the limit in Claude tokens.
 
     Args:
         sizes: content sizes in bytes (default 1 KB, 10 KB, 100 KB, 500 KB, 1 MB; 1 KB = 1,000 bytes).
@@ -103,7 +150,10 @@ def estimate_table(
         prices: a price table to use instead of the kit's.
 
     Returns:
-        A DataFrame whose ``attrs["note"]`` (and ``note`` column) labels every figure as an estimate.
+        One row per size: ``tokens_cl100k_base``, ``tokens_rule_of_thumb``, ``tokens_claude`` (and
+        ``_low``/``_high``), ``tokens_billed`` (after the cap), ``truncated``, then per model the
+        content-alone cost ``usd_<model>`` and the one-fetch turn ``turn_tokens_<model>``,
+        ``usd_turn_<model>`` (``_low``/``_high``). ``attrs["estimates"]`` labels each column.
     """
     import pandas as pd
 
@@ -115,93 +165,102 @@ def estimate_table(
         table.resolve(model)
     source = _sample_source() if text is None else text
     tokenizer = tokenizer_info().name
-    note = (
-        f"Estimates: tokens of English sample text counted with {tokenizer} (offline), not Claude's "
-        f"tokenizer; input cost of the content alone at standard rates. {APPROXIMATION_NOTE}"
-    )
     records: list[dict[str, object]] = []
     for size in sizes:
-        sample = sample_text(size) if text is None else _sample_of_size(source, _checked_size(size))
+        sample = _sample_of_size(source, check_count(size, "size (bytes)"))
         tokens = _count_cached(sample)
-        billed = tokens if max_content_tokens is None else min(tokens, max_content_tokens)
+        claude = capped_document_tokens(tokens, None)
+        billed = capped_document_tokens(tokens, max_content_tokens)
         record: dict[str, object] = {
             "size": _size_label(size),
             "bytes": size,
             "chars": len(sample),
             f"tokens_{tokenizer}": tokens,
             "tokens_rule_of_thumb": rule_of_thumb_tokens(size),
+            "tokens_claude": claude.central,
+            "tokens_claude_low": claude.low,
+            "tokens_claude_high": claude.high,
             "max_content_tokens": max_content_tokens,
-            "tokens_billed": billed,
-            "truncated": billed < tokens,
+            "tokens_billed": billed.central,
+            "truncated": billed.central < claude.central,
         }
-        long_context: list[str] = []
-        for model in models:
-            cost = input_cost(billed, model, on=on, prices=table)
-            record[f"usd_{model}"] = float(cost.total)
-            if cost.long_context:
-                long_context.append(model)
+        long_context = price_columns(record, billed, models, status="sample text", table=table, on=on)
         record["note"] = "estimate" + (
             f"; long-context rates for {', '.join(long_context)}" if long_context else ""
         )
         records.append(record)
     frame = pd.DataFrame.from_records(records)
-    frame.attrs["note"] = note
-    frame.attrs["caption"] = f"Estimated input cost of fetched content by size ({tokenizer} counts)"
+    factor = figure("fetched_text_factor")
+    frame.attrs["estimates"] = {
+        f"tokens_{tokenizer}": f"counted offline with {tokenizer} (not Claude's tokenizer)",
+        "tokens_rule_of_thumb": "the documentation's rule of thumb: 4 bytes a token",
+        "tokens_claude": f"estimate: cl100k × {factor.label()}",
+        "tokens_billed": "estimate: tokens_claude cut at max_content_tokens (the tool keeps ≈ the limit)",
+        **turn_labels(models),
+    }
+    frame.attrs["note"] = (
+        f"Estimates: English sample text counted with {tokenizer} offline and converted to Claude tokens "
+        f"by the kit's accounting model; usd_<model> is the content alone, usd_turn_<model> a whole "
+        f"one-fetch turn (two sampling passes). {ACCOUNTING_NOTE} {APPROXIMATION_NOTE}"
+    )
+    frame.attrs["caption"] = "Estimated cost of fetched content by size: content alone and a one-fetch turn"
     frame.attrs["tokenizer"] = tokenizer
     return frame
-
-
-def _checked_size(size: int) -> int:
-    return check_count(size, "size (bytes)")
 
 
 def pdf_estimate_table(
     pages: Sequence[int] = (1, 10, 50, 100),
     models: Sequence[str] | None = None,
     *,
-    tokens_per_page_text: int = PDF_TOKENS_PER_PAGE_TEXT,
-    tokens_per_page_pdf: int = PDF_TOKENS_PER_PAGE,
     on: date | str | None = None,
     prices: PriceTable | None = None,
 ) -> pd.DataFrame:
-    """Estimated input cost of PDFs by page count, as text only and as a PDF document.
+    """Estimated cost of PDFs by page count: as a PDF document, and as plain text for comparison.
 
-    A PDF sent as a document is processed page by page as text plus an image of the page. The default
-    per-page figures (about 500 tokens as text, about 2,100 as a PDF) are a secondary-source
-    measurement on Haiku 4.5, not Anthropic's figures; ``max_content_tokens`` does not apply to PDFs.
+    A PDF sent as a document is counted by page (text plus an image of each page): the accounting
+    model's ``pdf_page_tokens``, ≈1,650 a page (a 1-page 13 KB PDF cost 1,600–1,700 on the real API;
+    the band's high end, 2,100, is a secondary-source measurement on Haiku 4.5). ``max_content_tokens``
+    does not apply to PDFs. The same page as plain text is ≈500 tokens (secondary source).
 
     Returns:
-        One row per page count with token and cost columns per model; ``attrs["note"]`` says what the
-        figures are.
+        One row per page count: ``tokens_as_pdf`` (``_low``/``_high``), ``tokens_as_text``, then per
+        model ``usd_text_<model>``, ``usd_pdf_<model>`` (the document alone) and the one-fetch turn
+        ``turn_tokens_pdf_<model>``, ``usd_turn_pdf_<model>`` (``_low``/``_high``).
     """
     import pandas as pd
 
     models = tuple(DEFAULT_ESTIMATE_MODELS if models is None else models)
-    for name, value in (
-        ("tokens_per_page_text", tokens_per_page_text),
-        ("tokens_per_page_pdf", tokens_per_page_pdf),
-    ):
-        check_count(value, name)
     table = prices if prices is not None else load_prices()
+    per_page_text = figure("pdf_page_text_tokens")
     records: list[dict[str, object]] = []
     for count in pages:
         check_count(count, "pages")
-        text_tokens, pdf_tokens = count * tokens_per_page_text, count * tokens_per_page_pdf
+        as_pdf = pdf_tokens(count)
+        as_text = per_page_text.tokens(count)
         record: dict[str, object] = {
             "pages": count,
-            "tokens_as_text": text_tokens,
-            "tokens_as_pdf": pdf_tokens,
+            "tokens_as_pdf": as_pdf.central,
+            "tokens_as_pdf_low": as_pdf.low,
+            "tokens_as_pdf_high": as_pdf.high,
+            "tokens_as_text": as_text.central,
         }
         for model in models:
-            record[f"usd_text_{model}"] = _input_usd(text_tokens, model, table, on)
-            record[f"usd_pdf_{model}"] = _input_usd(pdf_tokens, model, table, on)
-        record["note"] = "estimate (secondary source)"
+            record[f"usd_text_{model}"] = float(input_cost(as_text.central, model, on=on, prices=table).total)
+        price_columns(record, as_pdf, models, prefix="pdf_", status="PDF pages", table=table, on=on)
+        record["note"] = "estimate"
         records.append(record)
     frame = pd.DataFrame.from_records(records)
+    frame.attrs["estimates"] = {
+        "tokens_as_pdf": f"estimate: pages × {figure('pdf_page_tokens').label()}",
+        "tokens_as_text": f"estimate: pages × {per_page_text.label()}",
+        **turn_labels(models, "pdf_"),
+    }
     frame.attrs["note"] = (
-        f"Estimates from a secondary source: ~{tokens_per_page_pdf:,} tokens per PDF page (text plus page "
-        f"image, measured on Haiku 4.5) vs ~{tokens_per_page_text:,} as plain text; max_content_tokens does "
-        "not apply to PDFs. Input cost of the document alone at standard rates."
+        f"Estimates: a PDF document costs ~{figure('pdf_page_tokens').central:,.0f} tokens a page "
+        f"({figure('pdf_page_tokens').low:,.0f}–{figure('pdf_page_tokens').high:,.0f}; text plus page image, "
+        f"measured on the real API for one 1-page PDF, high end a secondary source) vs "
+        f"~{per_page_text.central:,.0f} as plain text (secondary source); max_content_tokens does not apply "
+        f"to PDFs. usd_pdf_<model> is the document alone, usd_turn_pdf_<model> a one-fetch turn."
     )
-    frame.attrs["caption"] = "Estimated input cost of PDF documents by page count"
+    frame.attrs["caption"] = "Estimated cost of PDF documents by page count"
     return frame
