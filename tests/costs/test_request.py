@@ -201,6 +201,8 @@ def test_the_answer_is_an_assumption_unless_given() -> None:
     assert assumed.output_tokens.quality == "assumption"
     given = estimate_request(ask("Hi"), answer_tokens=50)
     assert given.output_tokens.central == 50
+    tight = estimate_request(ask(f"Read {WIKI}", FETCH, max_tokens=100), page_tokens=10)
+    assert (tight.output_tokens.central, tight.output_tokens.high) == (100, 100)  # never past max_tokens
 
 
 def test_model_override_and_thinking() -> None:

@@ -106,7 +106,7 @@ def measure_corpus(
             "ok": bool(outcome.ok),
             "error_code": outcome.error_code,
             "media_type": document.media_type if document is not None else None,
-            "bytes": size if document is not None else None,
+            "bytes": size,
         }
         if document is not None:
             pages = tuple(document.pages or ())

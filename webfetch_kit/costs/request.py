@@ -261,6 +261,7 @@ def estimate_turn(
     calls: Sequence[PlannedCall],
     answer: TokenEstimate,
     parallel: bool = False,
+    max_tokens: int | None = None,
     notes: Sequence[str] = (),
     on: date | str | None = None,
     prices: PriceTable | None = None,
@@ -268,7 +269,7 @@ def estimate_turn(
     """The estimate of a turn whose pass 1 and calls are known (the core of :func:`estimate_request`).
 
     The tables use it directly: a one-fetch turn is ``first`` = prompt + tool definitions and one
-    :class:`PlannedCall`.
+    :class:`PlannedCall`. ``max_tokens`` caps the output (each bound of it).
     """
     table = prices if prices is not None else load_prices()
     resolved = resolve_model(model)
@@ -290,6 +291,8 @@ def estimate_turn(
     passes = sampling_passes(first, rounds)
     input_tokens = summed_input(passes)
     output = server_call_tokens(model, len(calls)) + answer
+    if max_tokens is not None:
+        output = output.capped(max_tokens, "max_tokens")
     content = TokenEstimate.total(c.content for c in calls)
 
     def priced(which: Literal["central", "low", "high"]) -> Cost:
@@ -483,6 +486,7 @@ def estimate_request(
         calls=calls,
         answer=answer,
         parallel=parallel,
+        max_tokens=max_tokens,
         notes=notes,
         on=on,
         prices=prices,
