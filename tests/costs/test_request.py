@@ -25,8 +25,8 @@ WIKI = "https://en.wikipedia.org/wiki/Tide_pool"
 @dataclass(frozen=True)
 class Page:
     text: str
-    is_pdf: bool = False
-    page_count: int = 0
+    pages: tuple[str, ...] = ()
+    media_type: str = "text/plain"
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def test_without_a_fetcher_pages_are_an_assumption_or_page_tokens() -> None:
 
 def test_a_pdf_is_counted_by_page() -> None:
     url = "https://papers.example.net/p.pdf"
-    fetcher = PagesFetcher({url: Outcome(Page("x", is_pdf=True, page_count=3), tokens_before=1)})
+    fetcher = PagesFetcher({url: Outcome(Page("x", ("a", "b", "c"), "application/pdf"), tokens_before=1)})
     estimate = estimate_request(ask(f"Read {url}", {**FETCH, "max_content_tokens": 100}), fetcher=fetcher)
     assert estimate.calls[0].content.central == 3 * 1_650  # max_content_tokens does not apply to PDFs
 

@@ -8,13 +8,12 @@ recalibrate: nothing in the code repeats its numbers.
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import get_args
 
-from .._data import data_dir
+from .._data import data_dir, read_csv_rows
 from ..errors import ConfigError
 from .estimate import Figure, Quality
 
@@ -71,21 +70,15 @@ def figure(name: str, family: str | None = None) -> Figure:
 
 @functools.cache
 def _load(path: Path, _mtime_ns: int) -> FigureTable:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
-        figures = []
-        seen: set[tuple[str, str | None]] = set()
-        for line, raw in enumerate(reader, start=2):
-            cells = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-            row = parse_figure_cells(cells, cells["name"], where=f"{path}:{line}")
-            key = (row.name, row.family)
-            if key in seen:
-                raise ConfigError(f"{path}:{line}: a second row for {row.name!r} family {row.family!r}")
-            seen.add(key)
-            figures.append(row)
+    figures = []
+    seen: set[tuple[str, str | None]] = set()
+    for where, cells in read_csv_rows(path, _COLUMNS):
+        row = parse_figure_cells(cells, cells["name"], where=where)
+        key = (row.name, row.family)
+        if key in seen:
+            raise ConfigError(f"{where}: a second row for {row.name!r} family {row.family!r}")
+        seen.add(key)
+        figures.append(row)
     return FigureTable(tuple(figures), path)
 
 

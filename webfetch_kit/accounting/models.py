@@ -14,13 +14,12 @@ a family are then the default rows, labelled as assumptions.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._data import data_dir
+from .._data import data_dir, read_csv_rows
 from ..errors import ConfigError
 
 __all__ = ["ModelInfo", "ModelTable", "load_models", "model_family", "model_info", "resolve_model"]
@@ -105,29 +104,23 @@ def model_family(name: str) -> str:
 
 @functools.cache
 def _load(path: Path, _mtime_ns: int) -> ModelTable:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
-        rows: list[ModelInfo] = []
-        seen: set[str] = set()
-        for line, raw in enumerate(reader, start=2):
-            cells = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-            for column in ("model", "family", "source"):
-                if not cells[column]:
-                    raise ConfigError(f"{path}:{line}: column {column!r} must not be empty")
-            info = ModelInfo(
-                model=cells["model"],
-                aliases=tuple(a.strip() for a in cells["aliases"].split(";") if a.strip()),
-                family=cells["family"],
-                display_name=cells["display_name"] or cells["model"],
-                source=cells["source"],
-                note=cells["note"],
-            )
-            for name in info.names:
-                if name in seen:
-                    raise ConfigError(f"{path}:{line}: name {name!r} is listed twice")
-                seen.add(name)
-            rows.append(info)
+    rows: list[ModelInfo] = []
+    seen: set[str] = set()
+    for where, cells in read_csv_rows(path, _COLUMNS):
+        for column in ("model", "family", "source"):
+            if not cells[column]:
+                raise ConfigError(f"{where}: column {column!r} must not be empty")
+        info = ModelInfo(
+            model=cells["model"],
+            aliases=tuple(a.strip() for a in cells["aliases"].split(";") if a.strip()),
+            family=cells["family"],
+            display_name=cells["display_name"] or cells["model"],
+            source=cells["source"],
+            note=cells["note"],
+        )
+        for name in info.names:
+            if name in seen:
+                raise ConfigError(f"{where}: name {name!r} is listed twice")
+            seen.add(name)
+        rows.append(info)
     return ModelTable(tuple(rows), path)

@@ -32,7 +32,6 @@ The message framing (≈8) is not part of these figures: :mod:`.prompt` counts i
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._data import data_dir
+from .._data import data_dir, read_csv_rows
 from ..errors import ConfigError
 from .content import prompt_text_tokens
 from .estimate import Figure, Quality, TokenEstimate, round_half_up, worst_quality
@@ -131,29 +130,22 @@ def _flag(value: str, where: str, column: str) -> bool:
 
 @functools.cache
 def _load(path: Path, _mtime_ns: int) -> OverheadTable:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in _COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
-        rows = []
-        for line, raw in enumerate(reader, start=2):
-            cells = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-            where = f"{path}:{line}"
-            tools = tuple(sorted(t.strip() for t in cells["tools"].split("+") if t.strip()))
-            if not tools or not all(_VERSIONED.match(t) for t in tools):
-                raise ConfigError(f"{where}: column 'tools' must name web_fetch_/web_search_ versions")
-            if not cells["family"]:
-                raise ConfigError(f"{where}: column 'family' must not be empty")
-            rows.append(
-                OverheadRow(
-                    tools=tools,
-                    family=cells["family"],
-                    citations=_flag(cells["citations"], where, "citations"),
-                    thinking=_flag(cells["thinking"], where, "thinking"),
-                    figure=parse_figure_cells(cells, "+".join(tools), where=where),
-                )
+    rows = []
+    for where, cells in read_csv_rows(path, _COLUMNS):
+        tools = tuple(sorted(t.strip() for t in cells["tools"].split("+") if t.strip()))
+        if not tools or not all(_VERSIONED.match(t) for t in tools):
+            raise ConfigError(f"{where}: column 'tools' must name web_fetch_/web_search_ versions")
+        if not cells["family"]:
+            raise ConfigError(f"{where}: column 'family' must not be empty")
+        rows.append(
+            OverheadRow(
+                tools=tools,
+                family=cells["family"],
+                citations=_flag(cells["citations"], where, "citations"),
+                thinking=_flag(cells["thinking"], where, "thinking"),
+                figure=parse_figure_cells(cells, "+".join(tools), where=where),
             )
+        )
     return OverheadTable(tuple(rows), path)
 
 

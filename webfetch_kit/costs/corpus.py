@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from ..accounting import ACCOUNTING_NOTE, fetched_text_tokens, figure, pdf_tokens
 from ..tokens import APPROXIMATION_NOTE, count_tokens, rule_of_thumb_tokens, tokenizer_info
 from .estimates import DEFAULT_ESTIMATE_MODELS, price_columns, turn_labels
+from .fetching import FetcherLike
 from .pricing import PriceTable, load_prices
 
 if TYPE_CHECKING:
@@ -24,48 +25,10 @@ if TYPE_CHECKING:
 __all__ = ["measure_corpus"]
 
 
-class _DocumentLike(Protocol):
-    @property
-    def text(self) -> str: ...
-
-    @property
-    def media_type(self) -> str: ...
-
-    @property
-    def pages(self) -> Sequence[str] | None: ...
-
-
-class _OutcomeLike(Protocol):
-    @property
-    def url(self) -> str: ...
-
-    @property
-    def ok(self) -> bool: ...
-
-    @property
-    def error_code(self) -> str | None: ...
-
-    @property
-    def content_bytes(self) -> int: ...
-
-    @property
-    def tokens_after(self) -> int | None: ...
-
-    @property
-    def from_cache(self) -> bool: ...
-
-    @property
-    def document(self) -> _DocumentLike | None: ...
-
-
-class _FetcherLike(Protocol):
-    def fetch_many(self, urls: Sequence[str], *, progress: bool = ...) -> Sequence[_OutcomeLike]: ...
-
-
 def measure_corpus(
     urls: Sequence[str],
     *,
-    fetcher: _FetcherLike,
+    fetcher: FetcherLike,
     models: Sequence[str] | None = None,
     on: date | str | None = None,
     prices: PriceTable | None = None,

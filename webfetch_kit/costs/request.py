@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..accounting import (
     ACCOUNTING_NOTE,
@@ -58,6 +58,7 @@ from ..accounting import (
 from ..errors import ConfigError, check_positive_int
 from ..rules.provenance import extract_urls
 from .cost import Cost, check_count, cost_of, input_cost
+from .fetching import FetcherLike, OutcomeLike
 from .pricing import PriceTable, load_prices
 
 if TYPE_CHECKING:
@@ -85,30 +86,6 @@ DEFAULT_ANSWER_TOKENS = 931
 _UNSIZED_PAGE = TokenEstimate(
     2_500, 250, 25_000, "assumption", ("page not fetched: the tool page's examples",)
 )
-
-
-class _Document(Protocol):
-    @property
-    def text(self) -> str: ...
-    @property
-    def is_pdf(self) -> bool: ...
-    @property
-    def page_count(self) -> int: ...
-
-
-class _Outcome(Protocol):
-    @property
-    def ok(self) -> bool: ...
-    @property
-    def error_code(self) -> str | None: ...
-    @property
-    def document(self) -> _Document | None: ...
-    @property
-    def tokens_before(self) -> int | None: ...
-
-
-class _Fetcher(Protocol):
-    def fetch_many(self, urls: Sequence[str], *, progress: bool = ...) -> Sequence[_Outcome]: ...
 
 
 @dataclass(frozen=True)
@@ -344,11 +321,11 @@ def _sized_call(url: str, content: TokenEstimate, status: str) -> PlannedCall:
     return PlannedCall("web_fetch", url, figure("fetch_result_overhead").tokens() + content, content, status)
 
 
-def _document_content(outcome: _Outcome, limit: int | None) -> TokenEstimate:
+def _document_content(outcome: OutcomeLike, limit: int | None) -> TokenEstimate:
     document = outcome.document
     assert document is not None
-    if document.is_pdf:  # max_content_tokens does not apply to PDFs (SDK docstring)
-        return pdf_tokens(document.page_count)
+    if document.pages:  # a PDF; max_content_tokens does not apply to PDFs (SDK docstring)
+        return pdf_tokens(len(document.pages))
     count = outcome.tokens_before if outcome.tokens_before is not None else document.text
     return capped_document_tokens(count, limit)
 
@@ -356,7 +333,7 @@ def _document_content(outcome: _Outcome, limit: int | None) -> TokenEstimate:
 def _fetch_calls(
     urls: Sequence[str],
     tool: Mapping[str, Any],
-    fetcher: _Fetcher | None,
+    fetcher: FetcherLike | None,
     page_tokens: int | None,
 ) -> list[PlannedCall]:
     from ..rules.policy import FetchPolicy
@@ -394,7 +371,7 @@ def estimate_request(
     params: Mapping[str, Any],
     *,
     model: str | None = None,
-    fetcher: _Fetcher | None = None,
+    fetcher: FetcherLike | None = None,
     page_tokens: int | None = None,
     searches: int | None = None,
     parallel: bool = False,
