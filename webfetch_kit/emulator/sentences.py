@@ -12,12 +12,19 @@ characters.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..search.index import query_terms
 
-__all__ = ["question_terms", "score", "sentence_spans"]
+__all__ = ["SENTENCE_CACHE_ENTRIES", "Sentence", "question_terms", "score", "sentence_spans", "sentences"]
+
+SENTENCE_CACHE_ENTRIES = 512
+"""How many texts' sentences :func:`sentences` remembers, keyed by a digest of the text (never the text)."""
 
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
@@ -100,7 +107,44 @@ def question_terms(question: str) -> frozenset[str]:
     return frozenset(_stem(t) for t in query_terms(question))
 
 
+def _words(sentence: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in _WORD.findall(sentence.casefold()))
+
+
 def score(sentence: str, terms: frozenset[str]) -> int:
     """How many distinct question terms the sentence contains."""
-    words = {_stem(w) for w in _WORD.findall(sentence.casefold())}
-    return len(words & terms)
+    return len(_words(sentence) & terms)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A quotable span of a text and its (stemmed) words, for scoring against any question."""
+
+    start: int
+    end: int
+    words: frozenset[str]
+
+
+_sentences: OrderedDict[tuple[bytes, bool], tuple[Sentence, ...]] = OrderedDict()
+_sentences_lock = threading.Lock()
+
+
+def sentences(text: str, *, whole: bool = False) -> tuple[Sentence, ...]:
+    """The quotable sentences of ``text`` (``whole``: the text is one unit, if it is not blank).
+
+    Every request re-sends the whole conversation, so the same documents are split on every turn:
+    the result is remembered for the last :data:`SENTENCE_CACHE_ENTRIES` texts, keyed by a digest.
+    """
+    key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), whole)
+    with _sentences_lock:
+        found = _sentences.get(key)
+        if found is not None:
+            _sentences.move_to_end(key)
+            return found
+    spans = ([(0, len(text))] if text.strip() else []) if whole else sentence_spans(text)
+    result = tuple(Sentence(start, end, _words(text[start:end])) for start, end in spans)
+    with _sentences_lock:
+        _sentences[key] = result
+        while len(_sentences) > SENTENCE_CACHE_ENTRIES:
+            _sentences.popitem(last=False)
+    return result

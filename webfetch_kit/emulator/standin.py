@@ -47,7 +47,7 @@ from ..rules.provenance import extract_urls
 from . import shapes
 from .documents import DocumentRef, SearchResultRef, find_documents, find_search_results
 from .runtime import ServerTools
-from .sentences import question_terms, score, sentence_spans
+from .sentences import question_terms, sentences
 from .usage import fit_text, generated_tokens
 
 __all__ = [
@@ -256,9 +256,9 @@ def _choose(sources: Sequence[_Source], question: str) -> list[_Quote]:
     scored: list[tuple[int, _Quote]] = []
     for position, source in enumerate(sources):
         for unit, text in enumerate(source.units):
-            spans = [(0, len(text))] if source.kind == "content" and text.strip() else sentence_spans(text)
-            for start, end in spans:
-                scored.append((score(text[start:end], terms), _Quote(position, unit, start, end)))
+            for sentence in sentences(text, whole=source.kind == "content"):
+                quote = _Quote(position, unit, sentence.start, sentence.end)
+                scored.append((len(sentence.words & terms), quote))
     best = sorted((item for item in scored if item[0] > 0), key=lambda item: (-item[0], item[1]))
     if best:
         return sorted(quote for _, quote in best[:MAX_QUOTES])
