@@ -151,3 +151,11 @@ def test_missing_column(tmp_path: Path) -> None:
 def test_figure_needs_an_ordered_band() -> None:
     with pytest.raises(ConfigError, match=r"figure 'f': need low <= central <= high"):
         Figure("f", 1, 2, 3, "t", "measured", "2025", "src")
+
+
+def test_an_assumed_zero_still_marks_the_sum_an_assumption() -> None:
+    assumed = TokenEstimate(0, 0, 0, "assumption", ("images not modelled",))
+    total = TokenEstimate(10, 9, 12, "measured") + assumed
+    assert total.quality == "assumption"
+    assert total.basis == ("images not modelled",)
+    assert (TokenEstimate.exact(0) + TokenEstimate(10, 9, 12, "measured")).quality == "measured"

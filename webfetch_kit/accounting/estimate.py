@@ -162,15 +162,9 @@ class TokenEstimate:
         if not isinstance(other, TokenEstimate):
             return NotImplemented
         basis = self.basis + tuple(b for b in other.basis if b not in self.basis)
-        zero_self = self.central == self.high == 0
-        zero_other = other.central == other.high == 0
-        quality = (
-            other.quality
-            if zero_self
-            else self.quality
-            if zero_other
-            else worst_quality((self.quality, other.quality))
-        )
+        # An exact zero (nothing at all) is neutral; anything else, even an assumed zero, counts.
+        qualities = [e.quality for e in (self, other) if not (e.quality == "exact" and e.high == 0)]
+        quality = worst_quality(qualities)
         return TokenEstimate(
             self.central + other.central, self.low + other.low, self.high + other.high, quality, basis
         )
