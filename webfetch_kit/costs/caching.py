@@ -70,14 +70,13 @@ def caching_table(
     """
     import pandas as pd
 
+    check_positive_int(turns, "turns")
     for name, value in (
-        ("turns", turns),
         ("prefix_tokens", prefix_tokens),
         ("per_turn_tokens", per_turn_tokens),
         ("output_tokens", output_tokens),
     ):
         check_count(value, name)
-    check_positive_int(turns, "turns")
     ttls: tuple[str, ...] = {"5m": ("5m",), "1h": ("1h",), "both": ("5m", "1h")}.get(ttl, ())
     if not ttls:
         raise ConfigError(f"ttl must be '5m', '1h' or 'both', got {ttl!r}")
