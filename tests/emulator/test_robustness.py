@@ -157,14 +157,17 @@ def test_a_server_tool_block_in_the_history_that_the_request_does_not_offer_stil
     assert raw_post(server.url, body).status_code == 200
 
 
-def test_sentence_splits_are_remembered_by_digest_and_bounded() -> None:
+def test_sentence_splits_are_remembered_by_digest_and_bounded_in_bytes() -> None:
     from webfetch_kit.emulator import sentences as module
 
     text = "Tide pools hold anemones. Crabs hide under ledges at low tide."
     first = module.sentences(text)
     assert module.sentences(text) is first  # the second turn re-sending it does not split it again
     assert [text[s.start : s.end] for s in first] == [text[a:b] for a, b in module.sentence_spans(text)]
-    for i in range(module.SENTENCE_CACHE_ENTRIES + 5):
-        module.sentences(f"Sentence number {i} is here. And another one follows it.")
-    assert len(module._sentences) == module.SENTENCE_CACHE_ENTRIES
+    page = "Sentence number one is here. And another one follows it. " * 2_500  # 150 KB of text
+    for i in range(12):  # 12 distinct pages, each charged 3.6 MB: more than the budget holds
+        module.sentences(f"{i} {page}")
+    assert module._sentences_bytes <= module.SENTENCE_CACHE_BYTES
+    assert module._sentences_bytes == sum(charge for _, charge in module._sentences.values())
+    assert len(module._sentences) < 12
     assert all(isinstance(key[0], bytes) and len(key[0]) == 16 for key in module._sentences)
