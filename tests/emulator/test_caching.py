@@ -185,3 +185,20 @@ def test_lookback_is_twenty_blocks(client: anthropic.Anthropic, gap: int, hit: b
     # Block 0 is the framing, the system block is block 1, the breakpoint block `gap + 1`: 20 blocks back
     # reaches block 1 only if gap <= 20.
     assert (message.usage.cache_read_input_tokens == FRAMING + count_tokens(SAMPLE)) is hit
+
+
+def test_expired_entries_are_dropped_once_the_cache_grows(clock: FakeClock) -> None:
+    from webfetch_kit.emulator import PromptCache
+    from webfetch_kit.emulator.promptcache import PRUNE_AT, CachePlan
+
+    cache = PromptCache(clock)
+
+    def write(digest: str) -> None:
+        cache.commit(CachePlan(MODEL, 0, 1024, 0, 0, None, ((digest, "5m"),)))
+
+    for i in range(PRUNE_AT):
+        write(f"old-{i}")
+    clock.advance(301)  # every entry so far has expired
+    write("fresh-0")
+    write("fresh-1")
+    assert len(cache._entries) == 2 and len(cache) == 2
