@@ -54,7 +54,11 @@ def _body(model: str, question: str, tools: list[dict[str, Any]], **extra: Any) 
             "tools": tools, **extra}  # fmt: skip
 
 
-@pytest.mark.parametrize("case", USAGE["tool_overhead"], ids=lambda c: f"{'+'.join(c['tools'])}/{c['model']}")
+@pytest.mark.parametrize(
+    "case",
+    USAGE["tool_overhead"],
+    ids=lambda c: f"{'+'.join(c['tools'])}/{c['model']}{'/thinking' if c.get('thinking') else ''}",
+)
 def test_first_pass_bills_the_measured_tool_overhead(server: EmulatorServer, case: dict[str, Any]) -> None:
     tools = [{"type": t, "name": t.rsplit("_", 1)[0]} for t in case["tools"]]
     if case.get("citations"):
@@ -62,6 +66,8 @@ def test_first_pass_bills_the_measured_tool_overhead(server: EmulatorServer, cas
     question = "Hi there"
     # Five output tokens: the stand-in stops inside its first sentence, before any tool call (one pass).
     body = {**_body(case["model"], question, tools), "max_tokens": 5}
+    if case.get("thinking"):
+        body["thinking"] = {"type": "enabled", "budget_tokens": 1024}
     message = raw_post(server.url, body).json()
     assert message["stop_reason"] == "max_tokens"
     prompt = framing_tokens().central + prompt_text_tokens(question).central
