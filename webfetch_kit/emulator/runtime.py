@@ -121,12 +121,13 @@ class ServerTools:
         name = str(use.get("name"))
         tool_input = use.get("input")
         tool_input = tool_input if isinstance(tool_input, Mapping) else {}
+        if {"web_fetch": self.fetch_tool, "web_search": self.search_tool}.get(name) is None:
+            # The engine answers a continuation naming a tool the request does not offer with a 400.
+            raise RuntimeContractError(f"server tool {name!r} is not offered in this request")
         if name == "web_fetch":
             result = self._fetch(str(use["id"]), str(tool_input.get("url", "")))
-        elif name == "web_search":
-            result = self._search(str(use["id"]), str(tool_input.get("query", "")))
         else:
-            raise RuntimeContractError(f"the emulator cannot run server tool {name!r}")
+            result = self._search(str(use["id"]), str(tool_input.get("query", "")))
         shaped = shapes.result_block(result)
         self.blocks.append(shaped)
         return shaped
@@ -135,7 +136,8 @@ class ServerTools:
         # Every attempt is a request, a refused one included: recorded traffic shows two parallel calls
         # with max_uses 1 counting 2, and a url_not_allowed error counting 1.
         self.web_fetch_requests += 1
-        if self.fetch_tool is None or self._uses["web_fetch"].take() is not None:
+        assert self.fetch_tool is not None
+        if self._uses["web_fetch"].take() is not None:
             return dict(web_fetch_error_block(tool_use_id, "max_uses_exceeded"))
         conversation = [*self._messages, {"role": "assistant", "content": list(self.blocks)}]
         try:
@@ -148,7 +150,8 @@ class ServerTools:
         return _checked(raw, "web_fetch_tool_result", tool_use_id)
 
     def _search(self, tool_use_id: str, query: str) -> dict[str, Any]:
-        if self.search_tool is None or self._uses["web_search"].take() is not None:
+        assert self.search_tool is not None
+        if self._uses["web_search"].take() is not None:
             return dict(web_search_error_block(tool_use_id, "max_uses_exceeded"))
         try:
             raw = self._runtime.web_search(query, tool=self.search_tool, tool_use_id=tool_use_id)
