@@ -143,3 +143,16 @@ def test_serve_corpus_answers_by_host_header() -> None:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=20)
+
+
+def test_estimate_with_urls_estimates_the_request_per_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["estimate", "--offline", "--model", "claude-sonnet-4-0", "--answer-tokens", "0",
+         "https://docs.example.com/guide/caching"]
+    )  # fmt: skip
+    assert code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Estimate for claude-sonnet-4-20250514 (2 sampling passes, 1 server-tool call):")
+    assert "first pass    ≈875 tokens" in out  # 8 framing + the 18-token question + 849 definitions
+    assert "fetched" in out and "cumulative" in out
+    assert "calibrated on recorded real API traffic" in out

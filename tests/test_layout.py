@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"net"},
     {"search"},
     {"citations"},
+    {"accounting"},
     {"costs"},
     {"emulator"},
     {"lab"},

@@ -15,6 +15,8 @@ in this list, and the shared ground)::
                 loopback server base
     search/     index, query terms, encrypted_content, page_age    consumers: documents and blocks in,
     citations/  model, numbering, verify, render                   tables, pages and answers out
+    accounting/ tokens the real API bills: passes, tool overheads,
+                content sizes, framing, output (from data/)
     costs/      pricing, cost_of, estimates, measure_corpus
     emulator/   the Messages API subset on loopback
     lab/        corpus server and routes, kit runtime, workbench
@@ -25,6 +27,9 @@ How one URL flows::
     URL --rules.policy--> Verdict --rules.provenance--> ledger check --net.guard--> pinned address
         --net.fetcher (HTTP, caps)--> bytes --reading.extract--> Document --blocks--> result block
         --> emulator (stand-in answer, usage) / citations (verify, render) / costs (tokens -> USD)
+
+Every token number the kit shows about the real API (the emulator's usage and count_tokens, estimates,
+cost tables) comes from ``accounting``, the one model of what the API bills.
 """
 
 from __future__ import annotations
@@ -93,6 +98,9 @@ _LAZY: dict[str, str] = {
     "cost_of": "costs",
     "batch_cost_table": "costs",
     "estimate_table": "costs",
+    "estimate_request": "costs",
+    "RequestEstimate": "costs",
+    "TokenEstimate": "accounting",
     "pdf_estimate_table": "costs",
     "caching_table": "costs",
     "measure_corpus": "costs",
@@ -109,6 +117,7 @@ _LAZY: dict[str, str] = {
 }
 # public module attribute -> the module it names
 _LAZY_MODULES: dict[str, str] = {
+    "accounting": "accounting",
     "blocks": "blocks",
     "tokens": "tokens",
     "rules": "rules",
@@ -124,6 +133,7 @@ _LAZY_MODULES: dict[str, str] = {
 }
 
 if typing.TYPE_CHECKING:
+    from . import accounting as accounting
     from . import blocks as blocks
     from . import citations as citations
     from . import costs as costs
@@ -136,6 +146,7 @@ if typing.TYPE_CHECKING:
     from . import tokens as tokens
     from . import widgets as widgets
     from ._data import CORPUS_HOSTS as CORPUS_HOSTS
+    from .accounting import TokenEstimate as TokenEstimate
     from .citations import CitationRow as CitationRow
     from .citations import VerificationResult as VerificationResult
     from .citations import citation_report as citation_report
@@ -146,9 +157,11 @@ if typing.TYPE_CHECKING:
     from .clock import ManualClock as ManualClock
     from .costs import Cost as Cost
     from .costs import PriceRow as PriceRow
+    from .costs import RequestEstimate as RequestEstimate
     from .costs import batch_cost_table as batch_cost_table
     from .costs import caching_table as caching_table
     from .costs import cost_of as cost_of
+    from .costs import estimate_request as estimate_request
     from .costs import estimate_table as estimate_table
     from .costs import load_prices as load_prices
     from .costs import measure_corpus as measure_corpus

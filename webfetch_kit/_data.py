@@ -6,13 +6,15 @@ the offline search index in :mod:`webfetch_kit.search`), so it lives here rather
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import CorpusError
+from .errors import ConfigError, CorpusError
 
 __all__ = [
     "CORPUS_HOSTS",
@@ -22,6 +24,7 @@ __all__ = [
     "corpus_dir",
     "data_dir",
     "documents",
+    "read_csv_rows",
     "read_manifest",
 ]
 
@@ -127,3 +130,21 @@ def documents(root: Path | None = None) -> list[CorpusDocument]:
         )
         for entry in read_manifest(base)
     ]
+
+
+def read_csv_rows(path: Path, columns: Sequence[str]) -> list[tuple[str, dict[str, str]]]:
+    """The rows of a ``data/`` table as ``(where, cells)``: ``where`` is ``"path:line"`` for messages, and
+    ``cells`` maps each column to its stripped text (``""`` when empty).
+
+    Raises:
+        ConfigError: the header lacks one of ``columns`` (the message lists them).
+    """
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or ())]
+        if missing:
+            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
+        return [
+            (f"{path}:{line}", {k: (v or "").strip() for k, v in raw.items() if k is not None})
+            for line, raw in enumerate(reader, start=2)
+        ]

@@ -12,6 +12,7 @@ Where the documentation page (November 2025) and the SDK disagree, the SDK wins:
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
         WebSearchResultBlockParam,
         WebSearchToolResultBlockParam,
     )
+    from pydantic import TypeAdapter
 
 __all__ = [
     "WEB_FETCH_ERROR_CODES",
@@ -155,13 +157,18 @@ def server_tool_use_block(
     return {"type": "server_tool_use", "id": tool_use_id, "name": name, "input": dict(tool_input)}
 
 
-def parse_content_block(block: Mapping[str, Any]) -> ContentBlock:
-    """Validate a block dict with the SDK's response models; raises pydantic's ValidationError if wrong."""
+@functools.cache
+def _content_block_adapter() -> TypeAdapter[ContentBlock]:
+    # Building the adapter compiles the SDK's whole ContentBlock union (about 6 ms); build it once.
     from anthropic.types import ContentBlock
     from pydantic import TypeAdapter
 
-    adapter: TypeAdapter[ContentBlock] = TypeAdapter(ContentBlock)
-    return adapter.validate_python(dict(block))
+    return TypeAdapter(ContentBlock)
+
+
+def parse_content_block(block: Mapping[str, Any]) -> ContentBlock:
+    """Validate a block dict with the SDK's response models; raises pydantic's ValidationError if wrong."""
+    return _content_block_adapter().validate_python(dict(block))
 
 
 def plain(value: Any) -> Any:

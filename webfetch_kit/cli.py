@@ -6,7 +6,11 @@
     webfetch-kit serve [--port N]               corpus + the offline Messages API emulator
     webfetch-kit fetch URL [--allowed-domains D1,D2] [--blocked-domains D1,D2]
                            [--max-content-tokens N] [--offline] [--json]
-    webfetch-kit estimate [--model M ...] [--max-content-tokens N]
+    webfetch-kit estimate [URL ...] [--model M ...] [--max-content-tokens N] [--tool VERSION]
+                          [--citations] [--question TEXT] [--answer-tokens N] [--parallel] [--offline]
+
+``estimate`` with URLs estimates one request that fetches them (the kit's accounting model, per sampling
+pass; the pages are fetched to size them); without URLs it prints the table of cost by content size.
 """
 
 from __future__ import annotations
@@ -63,9 +67,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument("--json", action="store_true", help="print the web_fetch_tool_result block as JSON")
 
-    estimate = sub.add_parser("estimate", help="what does fetching content of a given size cost?")
+    estimate = sub.add_parser(
+        "estimate",
+        help="estimate a request that fetches URLs (or, with none, cost by content size)",
+        description="Estimates from the kit's accounting model, calibrated on recorded real API traffic; "
+        "nothing is sent to any API.",
+    )
+    estimate.add_argument(
+        "urls", nargs="*", metavar="URL", help="pages the request names (fetched to size them)"
+    )
     estimate.add_argument("--model", nargs="+", dest="models", metavar="MODEL")
     estimate.add_argument("--max-content-tokens", type=int)
+    estimate.add_argument(
+        "--tool", default="web_fetch_20250910", help="web fetch tool version (default: %(default)s)"
+    )
+    estimate.add_argument("--citations", action="store_true", help="citations enabled on the fetch tool")
+    estimate.add_argument("--question", default="Please read these pages and summarise them:")
+    estimate.add_argument("--answer-tokens", type=int, help="the answer's output tokens (default: assumed)")
+    estimate.add_argument("--parallel", action="store_true", help="all fetches in one sampling pass")
+    estimate.add_argument(
+        "--offline", action="store_true", help="size the pages from the local corpus (docs.example.com/...)"
+    )
     return parser
 
 
@@ -100,17 +122,59 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0 if outcome.ok else 1
 
 
-def _estimate(args: argparse.Namespace) -> int:
-    from .costs.estimates import estimate_table
+def _estimate_sizes(args: argparse.Namespace) -> int:
+    from .costs.estimates import DEFAULT_ESTIMATE_MODELS, estimate_table
 
-    kwargs: dict[str, object] = {"max_content_tokens": args.max_content_tokens}
-    if args.models:
-        kwargs["models"] = args.models
-    table = estimate_table(**kwargs)  # type: ignore[arg-type]
-    print(table.to_string())
-    note = table.attrs.get("note")
-    if note:
-        print(f"\n{note}")
+    models = tuple(args.models or DEFAULT_ESTIMATE_MODELS)
+    table = estimate_table(models=models, max_content_tokens=args.max_content_tokens)
+    columns = ["size", f"tokens_{table.attrs['tokenizer']}", "tokens_claude", "tokens_billed"]
+    for model in models:
+        columns += [f"usd_{model}", f"usd_turn_{model}"]
+    print(table[columns].to_string(index=False))
+    print("\nusd_<model>: the content alone as input; usd_turn_<model>: a whole one-fetch turn.")
+    print(table.attrs["note"])
+    return 0
+
+
+def _estimate(args: argparse.Namespace) -> int:
+    if not args.urls:
+        return _estimate_sizes(args)
+    from contextlib import ExitStack
+
+    import pandas as pd
+
+    from .costs.estimates import DEFAULT_ESTIMATE_MODELS
+    from .costs.request import estimate_request
+    from .net.fetcher import Fetcher
+
+    tool: dict[str, object] = {"type": args.tool, "name": "web_fetch"}
+    if args.max_content_tokens is not None:
+        tool["max_content_tokens"] = args.max_content_tokens
+    if args.citations:
+        tool["citations"] = {"enabled": True}
+    message = " ".join([args.question, *args.urls])
+    with ExitStack() as stack, pd.option_context("display.width", 160, "display.max_colwidth", 60):
+        if args.offline:
+            from .lab.corpus import serve
+
+            site = stack.enter_context(serve())
+            fetcher = Fetcher(**site.fetch_options())
+        else:
+            fetcher = Fetcher()
+        for model in args.models or DEFAULT_ESTIMATE_MODELS[1:2]:
+            params = {
+                "model": model,
+                "max_tokens": 4_096,
+                "messages": [{"role": "user", "content": message}],
+                "tools": [tool],
+            }
+            result = estimate_request(
+                params, fetcher=fetcher, answer_tokens=args.answer_tokens, parallel=args.parallel
+            )
+            print(result.summary())
+            print(result.calls_frame().to_string(index=False))
+            print(result.to_frame().drop(columns=["quality"]).to_string())
+            print()
     return 0
 
 

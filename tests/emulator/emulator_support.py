@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from webfetch_kit.blocks import document_block, web_fetch_error_block, web_fetch_result_block
 from webfetch_kit.clock import ManualClock
 from webfetch_kit.reading.extract import Document, extract_document
@@ -106,3 +108,52 @@ def fetch_tool(**options: Any) -> dict[str, Any]:
 def search_tool(**options: Any) -> dict[str, Any]:
     """A web_search_20250305 tool definition with ``options``."""
     return {"type": "web_search_20250305", "name": "web_search", **options}
+
+
+class PageRuntime:
+    """A ToolRuntime that answers every fetch with one text document (``title`` None: no title line)."""
+
+    def __init__(self, text: str, title: str | None = None) -> None:
+        self.text = text
+        self.title = title
+        self.fetch_calls: list[str] = []
+
+    def web_fetch(
+        self,
+        url: str,
+        *,
+        tool: Mapping[str, Any],
+        messages: Sequence[Mapping[str, Any]],
+        tool_use_id: str,
+    ) -> Mapping[str, Any]:
+        self.fetch_calls.append(url)
+        citations = bool((tool.get("citations") or {}).get("enabled"))
+        block = document_block(text=self.text, title=self.title, citations=citations)
+        return web_fetch_result_block(tool_use_id, url, block, RETRIEVED_AT)
+
+    def web_search(self, query: str, *, tool: Mapping[str, Any], tool_use_id: str) -> Mapping[str, Any]:
+        return _index().result_block(tool_use_id, query, max_results=3)
+
+
+def raw_post(url: str, body: Any, path: str = "/v1/messages", **headers: str) -> httpx.Response:
+    """POST ``body`` (JSON, or bytes as they are) to the emulator at ``url`` with httpx."""
+    content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    with httpx.Client(base_url=url, timeout=30) as http:
+        return http.post(path, content=content, headers={"content-type": "application/json", **headers})
+
+
+def sse(url: str, body: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The (event name, data) pairs of a streamed request, read raw with httpx."""
+    events: list[tuple[str, dict[str, Any]]] = []
+    with (
+        httpx.Client(base_url=url, timeout=30) as http,
+        http.stream("POST", "/v1/messages", json={**body, "stream": True}) as response,
+    ):
+        assert response.status_code == 200, response.read()
+        name = ""
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                name = line.removeprefix("event: ")
+            elif line.startswith("data: "):
+                events.append((name, json.loads(line.removeprefix("data: "))))
+    return events

@@ -72,7 +72,9 @@ CASES: list[tuple[str, Any, str]] = [
 def test_create_refuses_with_the_api_message(small: EmulatorServer, body: Any, message: str) -> None:
     response = _post(small, "/v1/messages/batches", json=body)
     assert response.status_code == 400
-    assert response.json() == {
+    body = response.json()
+    assert body.pop("request_id") == response.headers["request-id"]
+    assert body == {
         "type": "error",
         "error": {"type": "invalid_request_error", "message": message},
     }
@@ -85,9 +87,10 @@ def test_the_sdk_raises_bad_request_for_a_refused_batch(small: EmulatorServer) -
         pytest.raises(anthropic.BadRequestError) as refused,
     ):
         sdk.messages.batches.create(requests=requests_of(("a" * 65, params())))  # type: ignore[arg-type]
-    assert refused.value.message.endswith(
-        "'requests.0.custom_id: String should have at most 64 characters'}}"
-    )
+    assert refused.value.body["error"] == {  # type: ignore[index]
+        "type": "invalid_request_error",
+        "message": "requests.0.custom_id: String should have at most 64 characters",
+    }
 
 
 def test_custom_ids_of_1_and_64_allowed_characters_are_accepted(small: EmulatorServer) -> None:

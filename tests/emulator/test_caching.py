@@ -1,13 +1,13 @@
-"""Prompt-cache accounting over a real conversation, checked against counts computed here by hand.
+"""Prompt-cache accounting over a real conversation, checked against the accounting model's sizes.
 
-The expected numbers re-derive the documented counting rule (webfetch_kit.emulator.prefix) in the test
-itself: a tool counts as its sorted compact JSON, a text block as its text, a fetch result as
-``url + "\\n" + title + "\\n" + text``, a ``server_tool_use`` as ``name + " " + json(input)``.
+The expected numbers are built here from the accounting model's public functions, entry by entry: the
+message framing, the tool definitions' overhead, each block (``block_tokens``), and for the turn that
+fetches, the second sampling pass that re-reads the cached prefix (``cache_read_input_tokens``) and the
+pass-1 output and fetched page (``input_tokens``).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,14 @@ import pytest
 from anthropic.types import Message
 from emulator_support import MODEL, FakeClock, corpus_document, fetch_tool
 
-from webfetch_kit.tokens import count_tokens
+from webfetch_kit.accounting import (
+    block_tokens,
+    fetch_result_tokens,
+    framing_tokens,
+    generated_block_tokens,
+    prompt_text_tokens,
+    tool_overhead,
+)
 
 SAMPLE = (Path(__file__).resolve().parents[2] / "data" / "sample_text.txt").read_text(encoding="utf-8")
 CACHING = "https://docs.example.com/guide/caching"
@@ -25,19 +32,21 @@ EPHEMERAL_5M = {"type": "ephemeral"}
 EPHEMERAL_1H = {"type": "ephemeral", "ttl": "1h"}
 
 
+FRAMING = framing_tokens().central
+
+
+def count_tokens(text: str) -> int:
+    """A text block's tokens in the prompt."""
+    return prompt_text_tokens(text).central
+
+
 def _tool_tokens(tool: dict[str, Any]) -> int:
-    return count_tokens(json.dumps(tool, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+    return tool_overhead([tool], MODEL).central
 
 
 def _block_tokens(block: Any) -> int:
-    """Tokens of one response block, by hand."""
-    if block.type == "text":
-        return count_tokens(block.text)
-    if block.type == "server_tool_use":
-        return count_tokens(f"{block.name} {json.dumps(block.input, sort_keys=True, separators=(',', ':'))}")
-    assert block.type == "web_fetch_tool_result"
-    doc = corpus_document(block.content.url)
-    return count_tokens(f"{block.content.url}\n{doc.title}\n{doc.text}")
+    """Tokens of one response block when a later request re-sends it."""
+    return block_tokens(block.model_dump(exclude_none=True), model=MODEL).central
 
 
 def _usage(message: Message) -> tuple[int, int, int, int, int]:
@@ -68,16 +77,24 @@ def _user(text: str, cached: bool) -> dict[str, Any]:
 
 def test_three_turns_write_then_read_then_expire(client: anthropic.Anthropic, clock: FakeClock) -> None:
     q1, q2, q3 = f"Please read {CACHING}", "How long does a cache entry live?", "Which prefix order is used?"
-    tools_system = _tool_tokens(TOOL) + count_tokens(SAMPLE)
+    tools_system = FRAMING + _tool_tokens(TOOL) + count_tokens(SAMPLE)
     assert tools_system >= 1024  # above claude-sonnet-4-6's minimum, so the system breakpoint writes
 
-    # Turn 1: nothing cached yet. The 1h breakpoint (system) writes tools+system, the 5m one writes q1;
-    # the fetched page is input of this turn.
+    # Turn 1: nothing cached yet. The 1h breakpoint (system) writes framing+tools+system, the 5m one q1.
+    # The fetch makes two sampling passes: pass 2 reads that prefix from the cache again, and pass 1's
+    # output and the fetched page as input.
     first = _create(client, [_user(q1, cached=True)])
-    fetched = sum(_block_tokens(b) for b in first.content if b.type == "web_fetch_tool_result")
-    assert _usage(first) == (fetched, 0, tools_system + count_tokens(q1), count_tokens(q1), tools_system)
-    generated = sum(_block_tokens(b) for b in first.content if b.type != "web_fetch_tool_result")
-    assert first.usage.output_tokens == generated
+    dumped = [b.model_dump(exclude_none=True) for b in first.content]
+    result = next(b for b in dumped if b["type"] == "web_fetch_tool_result")
+    assert corpus_document(result["content"]["url"]).text == result["content"]["content"]["source"]["data"]
+    round_1 = fetch_result_tokens(result).central + sum(
+        generated_block_tokens(b, MODEL).central
+        for b in dumped[: dumped.index(result)]
+        if b["type"] != result["type"]
+    )
+    prefix_1 = tools_system + count_tokens(q1)
+    assert _usage(first) == (round_1, prefix_1, prefix_1, count_tokens(q1), tools_system)
+    assert first.usage.output_tokens == sum(generated_block_tokens(b, MODEL).central for b in dumped)
 
     # Turn 2: the breakpoint moves to q2; the lookback finds q1's entry. Turn 1's answer and q2 are written.
     clock.advance(60)
@@ -87,7 +104,7 @@ def test_three_turns_write_then_read_then_expire(client: anthropic.Anthropic, cl
     read2 = tools_system + count_tokens(q1)
     written2 = a1 + count_tokens(q2)
     assert _usage(second) == (0, read2, written2, written2, 0)
-    assert second.usage.server_tool_use is not None and second.usage.server_tool_use.web_fetch_requests == 0
+    assert second.usage.server_tool_use is None  # no server tool ran
 
     # Turn 3: reads everything up to q2, writes turn 2's answer and q3.
     clock.advance(60)
@@ -117,7 +134,9 @@ def test_a_hit_refreshes_the_ttl(client: anthropic.Anthropic, clock: FakeClock) 
     client.messages.create(**kwargs)  # writes a 5m entry
     for _ in range(3):
         clock.advance(4 * 60)  # 12 minutes in total, but every read refreshes the 5-minute TTL
-        assert (client.messages.create(**kwargs).usage.cache_read_input_tokens or 0) == count_tokens(SAMPLE)
+        assert (
+            client.messages.create(**kwargs).usage.cache_read_input_tokens or 0
+        ) == FRAMING + count_tokens(SAMPLE)
     clock.advance(5 * 60 + 1)
     assert (client.messages.create(**kwargs).usage.cache_read_input_tokens or 0) == 0
 
@@ -132,7 +151,7 @@ def test_changing_the_tools_invalidates_the_prefix(client: anthropic.Anthropic) 
         model=MODEL, max_tokens=64, system=system, tools=[toggled], messages=messages
     )  # type: ignore[arg-type]
     assert other.usage.cache_read_input_tokens == 0
-    assert other.usage.cache_creation_input_tokens == _tool_tokens(toggled) + count_tokens(SAMPLE)
+    assert other.usage.cache_creation_input_tokens == FRAMING + _tool_tokens(toggled) + count_tokens(SAMPLE)
 
 
 def test_below_the_model_minimum_nothing_is_cached(client: anthropic.Anthropic) -> None:
@@ -147,7 +166,7 @@ def test_below_the_model_minimum_nothing_is_cached(client: anthropic.Anthropic) 
         message = client.messages.create(**kwargs)
         assert message.usage.cache_creation_input_tokens == 0
         assert message.usage.cache_read_input_tokens == 0
-        assert message.usage.input_tokens == count_tokens(short) + count_tokens("Hi")
+        assert message.usage.input_tokens == FRAMING + count_tokens(short) + count_tokens("Hi")
 
 
 @pytest.mark.parametrize(("gap", "hit"), [(20, True), (21, False)])
@@ -163,5 +182,23 @@ def test_lookback_is_twenty_blocks(client: anthropic.Anthropic, gap: int, hit: b
         model=MODEL, max_tokens=32, system=plain_system,  # type: ignore[arg-type]
         messages=[{"role": "user", "content": [*filler, last]}],  # type: ignore[list-item]
     )  # fmt: skip
-    # The system block is block 0; the breakpoint is block `gap`: 20 blocks back reaches block 0 only if gap <= 20.
-    assert (message.usage.cache_read_input_tokens == count_tokens(SAMPLE)) is hit
+    # Block 0 is the framing, the system block is block 1, the breakpoint block `gap + 1`: 20 blocks back
+    # reaches block 1 only if gap <= 20.
+    assert (message.usage.cache_read_input_tokens == FRAMING + count_tokens(SAMPLE)) is hit
+
+
+def test_expired_entries_are_dropped_once_the_cache_grows(clock: FakeClock) -> None:
+    from webfetch_kit.emulator import PromptCache
+    from webfetch_kit.emulator.promptcache import PRUNE_AT, CachePlan
+
+    cache = PromptCache(clock)
+
+    def write(digest: str) -> None:
+        cache.commit(CachePlan(MODEL, 0, 1024, 0, 0, None, ((digest, "5m"),)))
+
+    for i in range(PRUNE_AT):
+        write(f"old-{i}")
+    clock.advance(301)  # every entry so far has expired
+    write("fresh-0")
+    write("fresh-1")
+    assert len(cache._entries) == 2 and len(cache) == 2

@@ -1,35 +1,30 @@
-"""count_tokens equals the uncached input of the same request; 50 parallel requests stay independent."""
+"""count_tokens equals the one-pass input of the same request; 50 parallel requests stay independent."""
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anthropic
-from emulator_support import MODEL, fetch_tool
+from emulator_support import MODEL
 
-from webfetch_kit.tokens import count_tokens
+from webfetch_kit.accounting import framing_tokens, prompt_text_tokens
 
-CACHING = "https://docs.example.com/guide/caching"
+FRAMING = framing_tokens().central
 
 
-def test_count_tokens_is_the_uncached_input_before_tools(client: anthropic.Anthropic) -> None:
-    tool = fetch_tool(citations={"enabled": True})
+def count_tokens(text: str) -> int:
+    return prompt_text_tokens(text).central
+
+
+def test_count_tokens_is_the_uncached_input_of_a_plain_request(client: anthropic.Anthropic) -> None:
+    tool = {"name": "lookup", "description": "Look a word up", "input_schema": {"type": "object"}}
     system = "You answer from fetched pages."
-    question = f"How long does the cache live? {CACHING}"
     request: dict[str, Any] = {"model": MODEL, "system": system, "tools": [tool],
-                               "messages": [{"role": "user", "content": question}]}  # fmt: skip
+                               "messages": [{"role": "user", "content": "How long does the cache live?"}]}  # fmt: skip
     counted = client.messages.count_tokens(**request).input_tokens
-    by_hand = (
-        count_tokens(json.dumps(tool, sort_keys=True, separators=(",", ":")))
-        + count_tokens(system)
-        + count_tokens(question)
-    )
-    assert counted == by_hand
     message = client.messages.create(max_tokens=1024, **request)
-    fetched = message.usage.input_tokens - counted
-    assert fetched > 0  # the fetched page is input of the turn that fetched it, count_tokens excludes it
+    assert message.usage.input_tokens == counted  # no server tool: one pass, the same prompt
     # Caching does not change count_tokens: it is the uncached worst case.
     cached = {**request, "system": [{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}]}
     assert client.messages.count_tokens(**cached).input_tokens == counted
@@ -42,7 +37,7 @@ def test_fifty_concurrent_requests_have_independent_usage(client: anthropic.Anth
             model=MODEL, max_tokens=64, messages=[{"role": "user", "content": text}]
         )
         assert message.usage.cache_read_input_tokens == 0
-        return i, message.usage.input_tokens, count_tokens(text)
+        return i, message.usage.input_tokens, FRAMING + count_tokens(text)
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         results = list(pool.map(ask, range(50)))
@@ -55,7 +50,7 @@ def test_concurrent_identical_cached_requests_never_read_half_written_entries(
     client: anthropic.Anthropic,
 ) -> None:
     system = [{"type": "text", "text": "Cacheable words. " * 400, "cache_control": {"type": "ephemeral"}}]
-    expected = count_tokens(system[0]["text"])
+    expected = FRAMING + count_tokens(system[0]["text"])
 
     def ask(_: int) -> tuple[int, int]:
         u = client.messages.create(model=MODEL, max_tokens=32, system=system,  # type: ignore[arg-type]

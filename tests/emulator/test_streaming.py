@@ -1,4 +1,4 @@
-"""Streaming: the SDK's MessageStream rebuilds exactly the non-streamed message."""
+"""Streaming: the SDK's MessageStream rebuilds exactly the non-streamed message, ids and usage included."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ CACHING = "https://docs.example.com/guide/caching"
 PDF = "https://papers.example.net/token-budgets.pdf"
 
 
-def _without_ids(dumped: dict[str, Any]) -> dict[str, Any]:
-    dumped = dict(dumped)
-    dumped.pop("id")
+def _comparable(dumped: dict[str, Any]) -> dict[str, Any]:
     for block in dumped["content"]:
         block.pop("parsed_output", None)  # ParsedTextBlock's extra field (always None here)
     return dumped
@@ -47,19 +45,21 @@ REQUESTS: dict[str, dict[str, Any]] = {
 def test_stream_equals_non_streamed(name: str) -> None:
     request: dict[str, Any] = {"model": MODEL, "max_tokens": 1024, **REQUESTS[name]}
     results = []
-    # Two fresh emulators, so both requests see the same (empty) cache.
+    # Two fresh emulators with one seed, so both requests see the same (empty) cache and get the same ids.
     for streamed in (False, True):
         with (
-            EmulatorServer(CorpusRuntime(), clock=FakeClock()) as server,
+            EmulatorServer(CorpusRuntime(), clock=FakeClock(), seed="stream") as server,
             anthropic.Anthropic(base_url=server.url, api_key="offline", max_retries=0) as client,
         ):
             if streamed:
                 with client.messages.stream(**request) as stream:
                     events = [event.type for event in stream]
-                    results.append(_without_ids(stream.get_final_message().model_dump()))
+                    results.append(_comparable(stream.get_final_message().model_dump()))
             else:
-                results.append(_without_ids(client.messages.create(**request).model_dump()))
-    assert results[0] == results[1]
+                results.append(_comparable(client.messages.create(**request).model_dump()))
+    assert results[0] == results[1]  # ids, content, usage (sum over passes), stop_details: all of it
+    assert results[1]["id"].startswith("msg_01")
+    assert results[1]["usage"]["inference_geo"] == "global"
     assert events[0] == "message_start" and events[-1] == "message_stop"
     assert events[-2] == "message_delta"
     assert results[1]["emulator"]["model"] == "extractive stand-in (not Claude)"
@@ -80,9 +80,9 @@ def test_event_order_and_delta_kinds(client: anthropic.Anthropic) -> None:
         final = stream.get_final_message()
     kinds = {kind for _, kind in deltas}
     assert kinds == {"text_delta", "input_json_delta", "citations_delta"}
-    # In each cited text block the citations follow its text.
+    # In each cited text block the citations come first, before the text they annotate (as recorded).
     for index, block in enumerate(final.content):
         if block.type == "text" and block.citations:
             own = [kind for i, kind in deltas if i == index]
-            assert own[-len(block.citations) :] == ["citations_delta"] * len(block.citations)
-            assert own[0] == "text_delta"
+            assert own[: len(block.citations)] == ["citations_delta"] * len(block.citations)
+            assert own[-1] == "text_delta"

@@ -29,7 +29,8 @@ def test_fetches_beyond_max_uses_are_errors_without_calling_the_runtime(
     assert results[2].content.type == "web_fetch_tool_result_error"
     assert results[2].content.error_code == "max_uses_exceeded"
     assert message.usage.server_tool_use is not None
-    assert message.usage.server_tool_use.web_fetch_requests == 2
+    # Every attempt counts, the refused one too (recorded: 2 parallel calls with max_uses 1 count 2).
+    assert message.usage.server_tool_use.web_fetch_requests == 3
 
 
 def test_search_beyond_max_uses(client: anthropic.Anthropic, runtime: CorpusRuntime, server: object) -> None:

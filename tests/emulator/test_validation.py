@@ -142,7 +142,9 @@ def test_unknown_model_is_a_404_like_the_api(client: anthropic.Anthropic) -> Non
     assert info.value.body == {
         "type": "error",
         "error": {"type": "not_found_error", "message": "model: claude-imaginary-9"},
+        "request_id": info.value.response.headers["request-id"],
     }
+    assert info.value.request_id == info.value.response.headers["request-id"]
 
 
 def test_invalid_json(server: EmulatorServer) -> None:
@@ -168,7 +170,8 @@ def test_unknown_path_and_wrong_method(server: EmulatorServer) -> None:
     response = _post(server, "/v1/messages", method="GET")
     assert response.status_code == 405
     assert response.json() == {"type": "error", "error": {"type": "invalid_request_error",
-                               "message": "Method Not Allowed: GET /v1/messages (use POST)"}}  # fmt: skip
+                               "message": "Method Not Allowed: GET /v1/messages (use POST)"},
+                               "request_id": response.headers["request-id"]}  # fmt: skip
 
 
 def test_oversized_body_is_413() -> None:

@@ -220,3 +220,38 @@ def test_presentation_options_of_newer_versions_are_accepted(wb: Workbench) -> N
     message = ask(wb, f"Read {wb.url('docs.example.com/guide/caching')}", [tool])
     (fetched,) = result_blocks(message, "web_fetch_tool_result")
     assert fetched.content.type == "web_fetch_result"
+
+
+# --- estimate -------------------------------------------------------------------------------------
+
+
+def test_estimate_sizes_the_named_page_with_the_workbench_fetcher(wb: Workbench) -> None:
+    url = wb.url("docs.example.com/guide/caching")
+    params = {
+        "max_tokens": 1024,
+        "messages": [{"role": "user", "content": f"Summarise {url}"}],
+        "tools": [FETCH],
+    }
+    estimate = wb.estimate(params, answer_tokens=100)
+    outcome = wb.fetcher.fetch(url)
+    assert outcome.tokens_before is not None
+    assert estimate.model == wb.model  # params["model"] defaults to the workbench's
+    assert [c.status for c in estimate.calls] == ["fetched"]
+    assert estimate.calls[0].content.central == round(outcome.tokens_before * 1.175)
+    assert len(estimate.passes) == 2
+    assert estimate.input_tokens.central > 2 * estimate.first_pass.central
+
+
+def test_estimate_runs_locally_with_the_real_api_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-never-sent")
+    bench = Workbench("anthropic")
+    try:
+        params = {"model": "claude-haiku-4-5", "messages": [{"role": "user", "content": "What is 2 + 2?"}]}
+        estimate = bench.estimate(params, answer_tokens=5)
+        assert estimate.input_tokens.central == 16
+        corpus_url = bench.corpus.url("docs.example.com/guide/caching")
+        named = {**params, "messages": [{"role": "user", "content": f"Read {corpus_url}"}], "tools": [FETCH]}
+        sized = bench.estimate(named, fetcher=bench.fetcher)
+        assert sized.calls[0].status == "fetched"
+    finally:
+        bench.close()

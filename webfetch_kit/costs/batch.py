@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
 from ..tokens import APPROXIMATION_NOTE
-from .estimates import cost_of
+from .cost import cost_of
 from .pricing import PriceTable, load_prices
 
 if TYPE_CHECKING:

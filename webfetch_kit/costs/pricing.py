@@ -11,7 +11,6 @@ A model may have several rows; the row in force on a date is the one with the la
 
 from __future__ import annotations
 
-import csv
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -20,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from .._data import data_dir
+from .._data import data_dir, read_csv_rows
 from ..errors import ConfigError, PricingError
 
 if TYPE_CHECKING:
@@ -173,23 +172,17 @@ def price_for(model: str, on: date | str | None = None) -> PriceRow:
 
 @functools.cache
 def _load(path: Path, _mtime_ns: int) -> PriceTable:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in _REQUIRED_COLUMNS if c not in (reader.fieldnames or ())]
-        if missing:
-            raise ConfigError(f"{path}: missing column(s) {', '.join(missing)}")
-        models: list[PriceRow] = []
-        tools: list[ToolPrice] = []
-        for line, raw in enumerate(reader, start=2):
-            cells = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-            parser = _Cells(path, line, cells)
-            kind = cells["kind"]
-            if kind == "model":
-                models.append(parser.model_row())
-            elif kind == "tool":
-                tools.append(parser.tool_row())
-            else:
-                raise ConfigError(f"{path}:{line}: kind must be 'model' or 'tool', got {kind!r}")
+    models: list[PriceRow] = []
+    tools: list[ToolPrice] = []
+    for where, cells in read_csv_rows(path, _REQUIRED_COLUMNS):
+        parser = _Cells(where, cells)
+        kind = cells["kind"]
+        if kind == "model":
+            models.append(parser.model_row())
+        elif kind == "tool":
+            tools.append(parser.tool_row())
+        else:
+            raise ConfigError(f"{where}: kind must be 'model' or 'tool', got {kind!r}")
     _check_unique(path, ((r.model, r.effective_date) for r in models))
     _check_aliases(path, models)
     return PriceTable(models=tuple(models), tools=tuple(tools), path=path)
@@ -197,12 +190,11 @@ def _load(path: Path, _mtime_ns: int) -> PriceTable:
 
 @dataclass(frozen=True)
 class _Cells:
-    path: Path
-    line: int
+    where: str
     cells: dict[str, str]
 
     def _fail(self, column: str, why: str) -> ConfigError:
-        return ConfigError(f"{self.path}:{self.line}: column {column!r} {why} (got {self.cells[column]!r})")
+        return ConfigError(f"{self.where}: column {column!r} {why} (got {self.cells[column]!r})")
 
     def text(self, column: str) -> str:
         value = self.cells[column]

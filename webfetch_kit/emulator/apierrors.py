@@ -1,8 +1,9 @@
 """Anthropic-shaped API errors: the JSON body and HTTP status the real Messages API uses.
 
 Every failure the emulator reports to a client goes through :class:`ApiError`, so a response body is
-always ``{"type": "error", "error": {"type": ..., "message": ...}}`` and the SDK raises its own
-exception class for the status (``BadRequestError`` for 400, ``NotFoundError`` for 404, ...).
+always ``{"type": "error", "error": {"type": ..., "message": ...}, "request_id": "req_..."}`` (the
+request id also sent in the ``request-id`` header, as recorded) and the SDK raises its own exception
+class for the status (``BadRequestError`` for 400, ``NotFoundError`` for 404, ...).
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from typing import Any
 __all__ = ["ApiError", "error_body"]
 
 
-def error_body(error_type: str, message: str) -> dict[str, Any]:
-    """The JSON body of an API error, as the Messages API sends it."""
-    return {"type": "error", "error": {"type": error_type, "message": message}}
+def error_body(error_type: str, message: str, request_id: str | None = None) -> dict[str, Any]:
+    """The JSON body of an API error, as the Messages API sends it (``request_id`` when given)."""
+    body: dict[str, Any] = {"type": "error", "error": {"type": error_type, "message": message}}
+    if request_id is not None:
+        body["request_id"] = request_id
+    return body
 
 
 class ApiError(Exception):
@@ -31,6 +35,6 @@ class ApiError(Exception):
         """A 400 ``invalid_request_error``."""
         return cls(400, "invalid_request_error", message)
 
-    def body(self) -> dict[str, Any]:
+    def body(self, request_id: str | None = None) -> dict[str, Any]:
         """The JSON body for this error."""
-        return error_body(self.error_type, self.message)
+        return error_body(self.error_type, self.message, request_id)

@@ -5,6 +5,11 @@ The numbering rule lives in one place, :func:`webfetch_kit.citations.number_docu
 ``document_index`` that ``citations.verify`` later resolves. This module only adapts each document to what
 the stand-in quotes from.
 
+**Web search results** are quotable too (:func:`find_search_results`): the page text a result's
+``encrypted_content`` carries when the kit made it (:func:`webfetch_kit.search.decode_encrypted_content`);
+a result made elsewhere (the real API's) is opaque and is not quoted. They are cited with
+``web_search_result_location``, not numbered as documents.
+
 **Quotable text.** A ``text`` source quotes ``source.data``: ``char_location`` indices are offsets into it.
 A base64 PDF quotes its pages' extracted text (:func:`webfetch_kit.reading.extract.pdf_page_texts`):
 ``page_location`` page numbers are 1-based, ``end_page_number`` exclusive. A ``content`` source quotes
@@ -18,8 +23,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..citations import SourceDocument, number_documents, read_document
+from ..errors import SearchError
+from ..search.index import decode_encrypted_content
 
-__all__ = ["DocumentRef", "document_text", "find_documents"]
+__all__ = ["DocumentRef", "SearchResultRef", "document_text", "find_documents", "find_search_results"]
 
 Kind = Literal["text", "pdf", "content", "other"]
 
@@ -63,4 +70,56 @@ def find_documents(
         kind, units = _units(document)
         title = document.title if isinstance(document.title, str) else None
         found.append(DocumentRef(document.index, title, kind, document.citations_enabled, units))
+    return found
+
+
+@dataclass(frozen=True)
+class SearchResultRef:
+    """One web search result the stand-in can quote: its URL, title, text and where it sits.
+
+    ``tool_use_id`` and ``position`` (the result's place in its block) make its ``encrypted_index``.
+    """
+
+    url: str
+    title: str | None
+    text: str
+    tool_use_id: str
+    position: int
+
+
+def _search_blocks(
+    messages: Sequence[Mapping[str, Any]], response_blocks: Iterable[Mapping[str, Any]]
+) -> Iterable[Mapping[str, Any]]:
+    for message in messages:
+        if message.get("role") == "assistant":
+            yield from message["content"]
+    yield from response_blocks
+
+
+def find_search_results(
+    messages: Sequence[Mapping[str, Any]], response_blocks: Iterable[Mapping[str, Any]] = ()
+) -> list[SearchResultRef]:
+    """Every kit-made web search result of the conversation and this response, in order."""
+    found: list[SearchResultRef] = []
+    for block in _search_blocks(messages, response_blocks):
+        content = block.get("content")
+        if block.get("type") != "web_search_tool_result" or not isinstance(content, list):
+            continue
+        for position, result in enumerate(content):
+            if not isinstance(result, Mapping):
+                continue
+            try:
+                decoded = decode_encrypted_content(str(result.get("encrypted_content", "")))
+            except SearchError:  # not the kit's: opaque, as the API's own results are
+                continue
+            title = result.get("title")
+            found.append(
+                SearchResultRef(
+                    url=str(result.get("url", "")),
+                    title=title if isinstance(title, str) else None,
+                    text=decoded.text,
+                    tool_use_id=str(block.get("tool_use_id", "")),
+                    position=position,
+                )
+            )
     return found

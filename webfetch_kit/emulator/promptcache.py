@@ -17,6 +17,7 @@ Rules and where they come from (prompt caching documentation, late 2025, and SDK
   approximately 20 blocks before your explicit breakpoint)": for each breakpoint at block ``b`` the
   emulator looks for a live entry at blocks ``b, b-1, ..., b-20`` and takes the longest hit over all
   breakpoints.
+- Sizes are the accounting model's estimated Claude tokens (:mod:`.prefix`), as in ``usage``.
 - "A cache entry only becomes available after the first response begins": :meth:`PromptCache.plan`
   only reads; :meth:`PromptCache.commit` writes the plan's entries (and refreshes the hit) when the
   emulator's response is complete, just before its first byte is sent.
@@ -35,9 +36,11 @@ from dataclasses import dataclass
 
 from .prefix import PrefixBlock
 
-__all__ = ["LOOKBACK_BLOCKS", "TTL_SECONDS", "CachePlan", "PromptCache"]
+__all__ = ["LOOKBACK_BLOCKS", "PRUNE_AT", "TTL_SECONDS", "CachePlan", "PromptCache"]
 
 LOOKBACK_BLOCKS = 20
+PRUNE_AT = 1024
+"""Once the cache holds more entries than this, expired ones are dropped at the next commit."""
 TTL_SECONDS = {"5m": 300.0, "1h": 3600.0}
 
 
@@ -72,6 +75,7 @@ class PromptCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._entries: dict[tuple[str, str], _Entry] = {}
+        self._prune_at = PRUNE_AT
 
     def _alive(self, key: tuple[str, str], now: float) -> _Entry | None:
         entry = self._entries.get(key)
@@ -142,6 +146,10 @@ class PromptCache:
                 expires = now + TTL_SECONDS[ttl]
                 if old is None or old.expires_at < expires:
                     self._entries[key] = _Entry(ttl, expires)
+            if len(self._entries) > self._prune_at:
+                # Expired entries are never read again: drop them, so a long session stays small.
+                self._entries = {k: e for k, e in self._entries.items() if now < e.expires_at}
+                self._prune_at = max(PRUNE_AT, 2 * len(self._entries))
 
     def clear(self) -> None:
         """Forget every entry."""

@@ -8,20 +8,22 @@ definition it is given (domain filters, URL provenance, ``max_content_tokens``, 
 The emulator itself counts uses: "The ``max_uses`` parameter limits the number of web fetches
 performed. If Claude attempts more fetches than allowed, the ``web_fetch_tool_result`` will be an error
 with the ``max_uses_exceeded`` error code" (web fetch tool documentation). A call beyond ``max_uses``
-never reaches the runtime. ``usage.server_tool_use`` counts the calls that reached the runtime:
-``web_fetch_requests`` every fetch attempted (the fetch tool has no per-use fee), ``web_search_requests``
-only searches that returned results ("failed searches are not billed").
+never reaches the runtime. ``usage.server_tool_use`` counts as recorded traffic shows:
+``web_fetch_requests`` every fetch attempted, one refused as ``max_uses_exceeded`` and one that failed
+included (the fetch tool has no per-use fee); ``web_search_requests`` only searches that returned
+results ("failed searches are not billed").
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from ..blocks import parse_content_block, server_tool_use_block, web_fetch_error_block, web_search_error_block
+from ..blocks import parse_content_block, web_fetch_error_block, web_search_error_block
 from ..rules.usecount import UseCounter
+from . import shapes
+from .ids import IdSource
 
 __all__ = ["RuntimeContractError", "ServerTools", "ToolRuntime"]
 
@@ -69,18 +71,30 @@ def _checked(block: Mapping[str, Any], expected_type: str, tool_use_id: str) -> 
 
 
 class ServerTools:
-    """The server tools offered in one request: runs calls, counts uses, numbers tool ids."""
+    """The server tools offered in one request: announces calls, runs them, counts uses and requests.
+
+    A call is two steps, as in the API's response: :meth:`announce` writes the ``server_tool_use``
+    block (a fresh id from ``ids``), :meth:`run` executes it and returns its result block. The blocks
+    of this response so far are part of the conversation the runtime sees.
+
+    ``prior`` is the assistant content of this turn that earlier responses produced (a ``pause_turn``
+    continuation re-sends it): its granted calls count against ``max_uses``, so continuing a paused
+    turn cannot fetch more than the turn was allowed (an emulator choice; the documentation only says
+    "in the API request").
+    """
 
     def __init__(
         self,
         runtime: ToolRuntime,
         tools: Sequence[Mapping[str, Any]],
         messages: Sequence[Mapping[str, Any]],
-        id_seed: str,
+        *,
+        ids: IdSource,
+        prior: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self._runtime = runtime
         self._messages = list(messages)
-        self._seed = id_seed
+        self._ids = ids
         self.fetch_tool = _tool_named(tools, "web_fetch")
         self.search_tool = _tool_named(tools, "web_search")
         self.blocks: list[dict[str, Any]] = []
@@ -88,52 +102,81 @@ class ServerTools:
             "web_fetch": UseCounter((self.fetch_tool or {}).get("max_uses")),
             "web_search": UseCounter((self.search_tool or {}).get("max_uses")),
         }
+        for name in _granted_calls(prior):
+            if name in self._uses:
+                self._uses[name].take()
         self.web_fetch_requests = 0
         self.web_search_requests = 0
 
-    def _next_id(self) -> str:
-        calls = len(self.blocks) // 2  # each call adds its server_tool_use and its result
-        return "srvtoolu_" + hashlib.sha256(f"{self._seed}:{calls}".encode()).hexdigest()[:24]
+    def announce(
+        self, name: Literal["web_fetch", "web_search"], tool_input: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The ``server_tool_use`` block of a new call (not run yet), in the recorded shape."""
+        use = shapes.server_tool_use(self._ids.tool_use_id(), name, tool_input)
+        self.blocks.append(use)
+        return use
 
-    def fetch(self, url: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Call ``web_fetch`` on ``url``: the ``server_tool_use`` block and its result block."""
+    def run(self, use: Mapping[str, Any]) -> dict[str, Any]:
+        """Run the call ``use`` announced (here or in the response a continuation resumes)."""
+        name = str(use.get("name"))
+        tool_input = use.get("input")
+        tool_input = tool_input if isinstance(tool_input, Mapping) else {}
+        if {"web_fetch": self.fetch_tool, "web_search": self.search_tool}.get(name) is None:
+            # The engine answers a continuation naming a tool the request does not offer with a 400.
+            raise RuntimeContractError(f"server tool {name!r} is not offered in this request")
+        if name == "web_fetch":
+            result = self._fetch(str(use["id"]), str(tool_input.get("url", "")))
+        else:
+            result = self._search(str(use["id"]), str(tool_input.get("query", "")))
+        shaped = shapes.result_block(result)
+        self.blocks.append(shaped)
+        return shaped
+
+    def _fetch(self, tool_use_id: str, url: str) -> dict[str, Any]:
+        # Every attempt is a request, a refused one included: recorded traffic shows two parallel calls
+        # with max_uses 1 counting 2, and a url_not_allowed error counting 1.
+        self.web_fetch_requests += 1
         assert self.fetch_tool is not None
-        tool_use_id = self._next_id()
-        use = dict(server_tool_use_block(tool_use_id, "web_fetch", {"url": url}))
         if self._uses["web_fetch"].take() is not None:
-            result = dict(web_fetch_error_block(tool_use_id, "max_uses_exceeded"))
-        else:
-            conversation = [*self._messages, {"role": "assistant", "content": [*self.blocks, use]}]
-            try:
-                raw = self._runtime.web_fetch(
-                    url, tool=self.fetch_tool, messages=conversation, tool_use_id=tool_use_id
-                )
-            except Exception:  # the API reports an internal tool failure as `unavailable`
-                logger.exception("web_fetch runtime failed for %s", url)
-                raw = web_fetch_error_block(tool_use_id, "unavailable")
-            result = _checked(raw, "web_fetch_tool_result", tool_use_id)
-            self.web_fetch_requests += 1
-        self.blocks.extend((use, result))
-        return use, result
+            return dict(web_fetch_error_block(tool_use_id, "max_uses_exceeded"))
+        conversation = [*self._messages, {"role": "assistant", "content": list(self.blocks)}]
+        try:
+            raw = self._runtime.web_fetch(
+                url, tool=self.fetch_tool, messages=conversation, tool_use_id=tool_use_id
+            )
+        except Exception:  # the API reports an internal tool failure as `unavailable`
+            logger.exception("web_fetch runtime failed for %s", url)
+            raw = web_fetch_error_block(tool_use_id, "unavailable")
+        return _checked(raw, "web_fetch_tool_result", tool_use_id)
 
-    def search(self, query: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        """Call ``web_search`` with ``query``: the ``server_tool_use`` block and its result block."""
+    def _search(self, tool_use_id: str, query: str) -> dict[str, Any]:
         assert self.search_tool is not None
-        tool_use_id = self._next_id()
-        use = dict(server_tool_use_block(tool_use_id, "web_search", {"query": query}))
         if self._uses["web_search"].take() is not None:
-            result = dict(web_search_error_block(tool_use_id, "max_uses_exceeded"))
-        else:
-            try:
-                raw = self._runtime.web_search(query, tool=self.search_tool, tool_use_id=tool_use_id)
-            except Exception:
-                logger.exception("web_search runtime failed for %r", query)
-                raw = web_search_error_block(tool_use_id, "unavailable")
-            result = _checked(raw, "web_search_tool_result", tool_use_id)
-            if isinstance(result.get("content"), list):
-                self.web_search_requests += 1
-        self.blocks.extend((use, result))
-        return use, result
+            return dict(web_search_error_block(tool_use_id, "max_uses_exceeded"))
+        try:
+            raw = self._runtime.web_search(query, tool=self.search_tool, tool_use_id=tool_use_id)
+        except Exception:
+            logger.exception("web_search runtime failed for %r", query)
+            raw = web_search_error_block(tool_use_id, "unavailable")
+        result = _checked(raw, "web_search_tool_result", tool_use_id)
+        if isinstance(result.get("content"), list):  # "failed searches are not billed"
+            self.web_search_requests += 1
+        return result
+
+
+def _granted_calls(blocks: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The tool names of ``blocks``' calls whose result is not ``max_uses_exceeded``."""
+    names = {str(b.get("id")): str(b.get("name")) for b in blocks if b.get("type") == "server_tool_use"}
+    granted: list[str] = []
+    for block in blocks:
+        if block.get("type") not in ("web_fetch_tool_result", "web_search_tool_result"):
+            continue
+        content = block.get("content")
+        refused = isinstance(content, Mapping) and content.get("error_code") == "max_uses_exceeded"
+        name = names.get(str(block.get("tool_use_id")))
+        if name is not None and not refused:
+            granted.append(name)
+    return granted
 
 
 def _tool_named(tools: Sequence[Mapping[str, Any]], name: str) -> Mapping[str, Any] | None:

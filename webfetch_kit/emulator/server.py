@@ -4,12 +4,16 @@ Endpoints: ``POST /v1/messages`` (JSON, or server-sent events with ``"stream": t
 ``POST /v1/messages/count_tokens`` and the Message Batches endpoints below ``/v1/messages/batches``
 (:mod:`.batchapi`, run by :mod:`.batches`); a query string (the SDK's beta surface adds ``?beta=true``) is
 accepted, and so is any ``anthropic-beta`` header. Every response carries an ``x-webfetch-emulator``
-header, and every message an extra top-level ``"emulator"`` object, so nobody mistakes it for Claude.
+header (saying the answer is a stand-in's and the usage estimated), a fresh ``request-id``
+(``req_011C...``), and every message an extra top-level ``"emulator"`` object, so nobody mistakes it for
+Claude. A request that uses a tool version the emulator does not fully emulate also gets an
+``x-webfetch-emulator-note`` header (:func:`.engine.version_notes`).
 
-Errors use the API's shape ``{"type": "error", "error": {"type", "message"}}``: 400
-``invalid_request_error`` (malformed JSON or request), 404 ``not_found_error`` (unknown path or model),
-405 (wrong method on a known path, typed ``invalid_request_error``), 413 ``request_too_large`` (body
-over ``max_body_bytes``), and 500 ``api_error`` only for a bug in the emulator or its runtime.
+Errors use the API's shape ``{"type": "error", "error": {"type", "message"}, "request_id"}``: 400
+``invalid_request_error`` (malformed JSON -- too deep, not UTF-8, lone surrogates, see :mod:`.body` --
+or a bad request), 404 ``not_found_error`` (unknown path or model), 405 (wrong method on a known path,
+typed ``invalid_request_error``), 411 (no Content-Length), 413 ``request_too_large`` (body over
+``max_body_bytes``), and 500 ``api_error`` only for a bug in the emulator or its runtime.
 
 The server is a stdlib ``ThreadingHTTPServer`` in a daemon thread; handler threads are daemons and
 ``close()`` never waits for them, so an idle keep-alive connection cannot make it hang.
@@ -19,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import socket
 import threading
 import time
@@ -34,20 +37,22 @@ from ..net.loopback import LoopbackServer
 from .apierrors import ApiError, error_body
 from .batchapi import MAX_BATCH_BYTES, HttpReply, is_batch_path, route_batches
 from .batches import DEFAULT_BATCH_WORKERS, BatchStore
+from .body import parse_body
 from .engine import Engine
 from .runtime import ToolRuntime
 from .standin import STANDIN_NAME
 from .streaming import sse_events, sse_frame
 from .validation import validate_request
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "EMULATOR_HEADER", "EmulatorServer"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "EMULATOR_HEADER", "NOTE_HEADER", "EmulatorServer"]
 
 logger = logging.getLogger(__name__)
 
 # The Messages API's documented request size limit is 32 MB.
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 EMULATOR_HEADER = "x-webfetch-emulator"
-_HEADER_VALUE = f"webfetch-kit/{__version__}; {STANDIN_NAME}"
+NOTE_HEADER = "x-webfetch-emulator-note"
+_HEADER_VALUE = f"webfetch-kit/{__version__}; {STANDIN_NAME}; usage estimated"
 _MAX_DRAIN_BYTES = 256 * 1024 * 1024
 _ROUTES = {"/v1/messages": "create", "/v1/messages/count_tokens": "count_tokens"}
 
@@ -99,16 +104,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle("PATCH")
 
     def _handle(self, method: str) -> None:
+        self._request_id = self.server.engine.ids.request_id()
+        self._notes: tuple[str, ...] = ()
         try:
             self._route(method)
         except ApiError as exc:
-            self._send_json(exc.status, exc.body())
+            self._send_json(exc.status, exc.body(self._request_id))
         except Exception as exc:  # a genuine emulator bug: say so in the API's shape, never hang
             logger.exception("emulator internal error")
             self.close_connection = True
-            self._send_json(
-                500, error_body("api_error", f"Internal emulator error: {type(exc).__name__}: {exc}")
-            )
+            detail = f"Internal emulator error: {type(exc).__name__}: {exc}"
+            self._send_json(500, error_body("api_error", detail, self._request_id))
 
     def _route(self, method: str) -> None:
         path = urlsplit(self.path).path.rstrip("/") or "/"
@@ -142,8 +148,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         request = validate_request(body, beta=beta)
         turn = engine.create(request)
+        self._notes = turn.notes
         if request.stream:
-            self._send_stream(turn.message, turn.start_input_tokens)
+            self._send_stream(turn.message, turn.start_usage)
         else:
             self._send_json(200, turn.message)
 
@@ -185,19 +192,20 @@ class _Handler(BaseHTTPRequestHandler):
                 "request_too_large",
                 f"Request exceeds the maximum allowed number of bytes ({limit}).",
             )
-        raw = self.rfile.read(length)
-        try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ApiError.invalid(f"There was an error parsing the body of your request: {exc}") from exc
+        return parse_body(self.rfile.read(length))
 
     def _common_headers(self) -> None:
         self.send_header(EMULATOR_HEADER, _HEADER_VALUE)
-        self.send_header("request-id", "req_emu_" + secrets.token_hex(12))
+        for note in self._notes:
+            # Header values are Latin-1 on the wire; the notes are ASCII, but never let one break a reply.
+            self.send_header(NOTE_HEADER, note.encode("ascii", "replace").decode("ascii"))
+        self.send_header("request-id", self._request_id)
         self.send_header("anthropic-organization-id", "webfetch-kit-emulator")
 
     def _send_json(self, status: int, payload: Any) -> None:
-        self._send_reply(HttpReply(status, json.dumps(payload, ensure_ascii=False).encode("utf-8")))
+        self._send_reply(
+            HttpReply(status, json.dumps(payload, ensure_ascii=False).encode("utf-8", "backslashreplace"))
+        )
 
     def _send_reply(self, reply: HttpReply) -> None:
         data = reply.body
@@ -210,7 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _send_stream(self, message: dict[str, Any], start_input_tokens: int) -> None:
+    def _send_stream(self, message: dict[str, Any], start_usage: dict[str, Any]) -> None:
         self.close_connection = True  # the stream ends when the connection closes
         self.send_response(200)
         self.send_header("content-type", "text/event-stream; charset=utf-8")
@@ -218,7 +226,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("connection", "close")
         self._common_headers()
         self.end_headers()
-        for event in sse_events(message, start_input_tokens=start_input_tokens):
+        for event in sse_events(message, start_usage=start_usage):
             self.wfile.write(sse_frame(str(event["type"]), event))
         self.wfile.flush()
 
@@ -235,6 +243,8 @@ class EmulatorServer:
         batch_workers: threads running Message Batches requests (0: none, run them with
             ``server.batches.drain()``).
         max_batch_bytes: larger batch create bodies get 413 ``request_too_large`` (the API's 256 MB).
+        seed: makes message, tool-use and request ids reproducible (any int or str): the same requests
+            in the same order get the same ids from a fresh emulator. ``None`` (the default): random.
     """
 
     def __init__(
@@ -247,8 +257,9 @@ class EmulatorServer:
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         batch_workers: int = DEFAULT_BATCH_WORKERS,
         max_batch_bytes: int = MAX_BATCH_BYTES,
+        seed: int | str | None = None,
     ) -> None:
-        self.engine = Engine(runtime, clock=clock)
+        self.engine = Engine(runtime, clock=clock, seed=seed)
         self.batches = BatchStore(self.engine, clock=clock, workers=batch_workers)
         self._max_batch_bytes = max_batch_bytes
         self._address = (host, port)

@@ -4,96 +4,136 @@ What it does with a request, in order:
 
 1. Reads the last ``user`` turn's text (its ``text`` blocks) as the question.
 2. If that text names URLs (:func:`webfetch_kit.rules.provenance.extract_urls`) and ``web_fetch`` is offered,
-   fetches each distinct URL in order (calls beyond ``max_uses`` become ``max_uses_exceeded`` results).
-3. Else, if ``web_search`` is offered, searches with the question text, then fetches the top
-   :data:`FETCH_TOP_RESULTS` result URLs when ``web_fetch`` is offered.
-4. Answers with the sentences of every document (:mod:`.documents`: the request's and this turn's) that
-   share the most terms with the question (:mod:`.sentences`; ties go to the earlier document and
-   position; at most :data:`MAX_QUOTES`, shown in reading order). When no sentence shares a term, the
-   first sentences of the newest document are quoted. Each quote is its own ``text`` block (the
-   sentence, whitespace folded, and a newline) carrying one citation when the document has citations enabled:
-   ``char_location`` for text, ``page_location`` for PDFs (1-based, end exclusive, ``cited_text`` the
-   sentence, a verbatim substring of that page's text), ``content_block_location`` for ``content``
-   documents. ``cited_text`` of a ``char_location`` is exactly ``source.data[start:end]``.
+   fetches every distinct URL in **one sampling pass** (parallel calls: all ``server_tool_use`` blocks of
+   the pass first, then their results, as the API orders them; calls beyond ``max_uses`` become
+   ``max_uses_exceeded`` results).
+3. Else, if ``web_search`` is offered, searches with the question text (one pass), then fetches the top
+   :data:`FETCH_TOP_RESULTS` result URLs in the next pass when ``web_fetch`` is offered.
+4. Answers (the last pass) with the sentences that share the most terms with the question, drawn from
+   every document (:mod:`.documents`: the request's and this turn's) and from the web search results
+   whose page was not fetched as a document (:mod:`.sentences`; ties go to documents, then the earlier
+   source and position; at most :data:`MAX_QUOTES`, shown in reading order). When no sentence shares a
+   term, the first sentences of the newest document (else search result) are quoted. Each quote is its
+   own ``text`` block (the sentence, whitespace folded, and a newline) carrying one citation when its
+   source allows: ``char_location`` for text, ``page_location`` for PDFs (1-based, end exclusive,
+   ``cited_text`` the sentence, a verbatim substring of that page's text), ``content_block_location``
+   for ``content`` documents, ``web_search_result_location`` for a search result (``url``, ``title``,
+   ``encrypted_index``, ``cited_text``: the sentence's first :data:`SEARCH_CITED_CHARS` characters, as
+   the API cites "up to 150 characters"). ``cited_text`` of a ``char_location`` is exactly
+   ``source.data[start:end]``. Search citations are always on, as in the API.
 5. With nothing to quote, a short text says so (and lists the error codes of failed tool calls).
 
-Output is budgeted by ``max_tokens``: each generated block (text, ``server_tool_use``) costs its
-:func:`.prefix.block_tokens`; the block that would cross the limit is cut with
-:func:`webfetch_kit.tokens.truncate_to_tokens` (a tool call is dropped whole) and ``stop_reason`` becomes
-``"max_tokens"`` -- "we exceeded the requested ``max_tokens``" (SDK ``Message.stop_reason``).
+**pause_turn.** After :data:`MAX_CALLS_PER_RESPONSE` (10) server-tool calls in one response, the next
+call is written as a ``server_tool_use`` with no result and the response stops with
+``stop_reason: "pause_turn"``, as recorded traffic shows. A continuation (the same messages plus that
+assistant content, no new user turn) starts at index 0 with the pending call's result and goes on with
+the calls not made yet; the calls already in the turn are not repeated.
+
+Output is budgeted by ``max_tokens`` with the output-token model (:mod:`.usage`): the text block that
+would cross the limit is cut to fit (a tool call is never written in part, and a call that is not
+written is never run) and ``stop_reason`` becomes ``"max_tokens"`` -- "we exceeded the requested
+``max_tokens``" (SDK ``Message.stop_reason``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import base64
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..citations import normalize_whitespace
 from ..rules.provenance import extract_urls
-from ..tokens import count_tokens, truncate_to_tokens
-from .documents import DocumentRef, find_documents
-from .prefix import block_tokens
+from . import shapes
+from .documents import DocumentRef, SearchResultRef, find_documents, find_search_results
 from .runtime import ServerTools
-from .sentences import question_terms, score, sentence_spans
+from .sentences import question_terms, sentences
+from .usage import fit_text, generated_tokens
 
-__all__ = ["FETCH_TOP_RESULTS", "MAX_QUOTES", "STANDIN_NAME", "Generation", "generate"]
+__all__ = [
+    "FETCH_TOP_RESULTS",
+    "MAX_CALLS_PER_RESPONSE",
+    "MAX_QUOTES",
+    "SEARCH_CITED_CHARS",
+    "STANDIN_NAME",
+    "Generation",
+    "generate",
+]
 
 FETCH_TOP_RESULTS = 2
 MAX_QUOTES = 3
 FALLBACK_QUOTES = 2
+MAX_CALLS_PER_RESPONSE = 10
+SEARCH_CITED_CHARS = 150
 STANDIN_NAME = "extractive stand-in (not Claude)"
 _MAX_QUERY_CHARS = 400
+_TOOL_NAME = Literal["web_fetch", "web_search"]
+_Call = tuple[_TOOL_NAME, dict[str, Any]]
 
 
-class _OutOfTokens(Exception):
-    """The ``max_tokens`` budget is spent."""
+class _Stop(Exception):
+    """The response ends here (``max_tokens`` spent, or paused)."""
 
 
 @dataclass
 class Generation:
-    """The content of a response, its stop reason and its token counts."""
+    """The content of a response, its stop reason, its sampling passes and its tool counters.
+
+    ``pass_starts`` holds, for each sampling pass, the index of ``content`` where that pass begins:
+    everything before it (this response's earlier blocks and tool results) is input to that pass.
+    A continuation's first pass begins after the pending call's result.
+    """
 
     content: list[dict[str, Any]] = field(default_factory=list)
     stop_reason: str = "end_turn"
     output_tokens: int = 0
-    turn_input_tokens: int = 0
+    pass_starts: list[int] = field(default_factory=list)
+    calls: int = 0
     web_fetch_requests: int = 0
     web_search_requests: int = 0
 
 
 class _Writer:
-    def __init__(self, max_tokens: int) -> None:
+    def __init__(self, max_tokens: int, model: str) -> None:
         self.generation = Generation()
         self._max = max_tokens
+        self._model = model
 
     @property
     def _left(self) -> int:
         return self._max - self.generation.output_tokens
 
-    def text(self, text: str, citations: list[dict[str, Any]] | None = None) -> None:
-        tokens = int(count_tokens(text))
-        if tokens > self._left:
-            text = truncate_to_tokens(text, self._left)
-            tokens = int(count_tokens(text))
-            if text:
-                self._append({"type": "text", "text": text, "citations": citations}, tokens)
-            self.generation.stop_reason = "max_tokens"
-            raise _OutOfTokens
-        self._append({"type": "text", "text": text, "citations": citations}, tokens)
+    def begin_pass(self) -> None:
+        starts = self.generation.pass_starts
+        if not starts or starts[-1] != len(self.generation.content):
+            starts.append(len(self.generation.content))
 
-    def ensure_fits(self, block: Mapping[str, Any]) -> None:
-        if block_tokens(block) > self._left:
-            self.generation.stop_reason = "max_tokens"
-            raise _OutOfTokens
+    def stop(self, reason: str) -> None:
+        self.generation.stop_reason = reason
+        raise _Stop
+
+    def text(self, text: str, citations: list[dict[str, Any]] | None = None) -> None:
+        block = shapes.text_block(text, citations)
+        tokens = generated_tokens(block, self._model)
+        if tokens <= self._left:
+            self._append(block, tokens)
+            return
+        cut = fit_text(text, self._left, cited=bool(citations), model=self._model)
+        if cut:
+            block = shapes.text_block(cut, citations)
+            self._append(block, generated_tokens(block, self._model))
+        self.stop("max_tokens")
+
+    def fits_call(self, name: _TOOL_NAME) -> bool:
+        probe = shapes.server_tool_use("srvtoolu_probe", name, {})
+        return generated_tokens(probe, self._model) <= self._left
 
     def tool_use(self, block: dict[str, Any]) -> None:
-        self.ensure_fits(block)
-        self._append(block, block_tokens(block))
+        self._append(block, generated_tokens(block, self._model))
+        self.generation.calls += 1
 
     def tool_result(self, block: dict[str, Any]) -> None:
         self.generation.content.append(block)
-        self.generation.turn_input_tokens += block_tokens(block)
 
     def _append(self, block: dict[str, Any], tokens: int) -> None:
         self.generation.content.append(block)
@@ -108,8 +148,80 @@ def _question(messages: Sequence[Mapping[str, Any]]) -> str:
     return ""
 
 
-def _citation(doc: DocumentRef, unit: int, start: int, end: int) -> dict[str, Any]:
-    text = doc.units[unit][start:end]
+def turn_so_far(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The assistant content after the last user message: what earlier responses of this turn wrote."""
+    blocks: list[dict[str, Any]] = []
+    for message in reversed(messages):
+        if message["role"] == "user":
+            break
+        blocks[:0] = message["content"]
+    return blocks
+
+
+def _pending_call(prior: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The turn's last ``server_tool_use`` when it has no result yet (a paused response's last call)."""
+    answered = {b.get("tool_use_id") for b in prior if str(b.get("type", "")).endswith("_tool_result")}
+    uses = [b for b in prior if b.get("type") == "server_tool_use"]
+    if uses and uses[-1].get("id") not in answered and prior and prior[-1] is uses[-1]:
+        return uses[-1]
+    return None
+
+
+# -- sources and citations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    """Something quotable: a document or a search result, with how to cite a span of it."""
+
+    document: DocumentRef | None
+    result: SearchResultRef | None
+    units: tuple[str, ...]
+    kind: str
+
+    @property
+    def cites(self) -> bool:
+        return self.result is not None or (self.document is not None and self.document.citations)
+
+
+def _sources(messages: Sequence[Mapping[str, Any]], content: Sequence[Mapping[str, Any]]) -> list[_Source]:
+    documents = find_documents(messages, content)
+    fetched = {_fetched_url(b) for m in messages for b in m["content"]} | {_fetched_url(b) for b in content}
+    sources = [_Source(doc, None, doc.units, doc.kind) for doc in documents]
+    sources += [
+        _Source(None, result, (result.text,), "search")
+        for result in find_search_results(messages, content)
+        if result.url not in fetched
+    ]
+    return sources
+
+
+def _fetched_url(block: Mapping[str, Any]) -> str | None:
+    content = block.get("content")
+    if block.get("type") != "web_fetch_tool_result" or not isinstance(content, Mapping):
+        return None
+    return str(content.get("url", "")) if content.get("type") == "web_fetch_result" else None
+
+
+def _encrypted_index(result: SearchResultRef, start: int, end: int) -> str:
+    # Opaque to clients, as the API's is: which result of which search, and the span quoted.
+    raw = f"{result.tool_use_id}:{result.position}:{start}:{end}".encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _citation(source: _Source, unit: int, start: int, end: int) -> dict[str, Any]:
+    text = source.units[unit][start:end]
+    if source.result is not None:
+        result = source.result
+        return {
+            "type": "web_search_result_location",
+            "cited_text": text[:SEARCH_CITED_CHARS],
+            "url": result.url,
+            "title": result.title,
+            "encrypted_index": _encrypted_index(result, start, end),
+        }
+    doc = source.document
+    assert doc is not None
     base: dict[str, Any] = {"cited_text": text, "document_index": doc.index, "document_title": doc.title}
     if doc.kind == "pdf":
         return {**base, "type": "page_location", "start_page_number": unit + 1, "end_page_number": unit + 2}
@@ -125,7 +237,7 @@ def _citation(doc: DocumentRef, unit: int, start: int, end: int) -> dict[str, An
 
 @dataclass(frozen=True, order=True)
 class _Quote:
-    document: int
+    source: int
     unit: int
     start: int
     end: int
@@ -139,19 +251,20 @@ def _without_urls(question: str) -> str:
     return question
 
 
-def _choose(documents: Sequence[DocumentRef], question: str) -> list[_Quote]:
+def _choose(sources: Sequence[_Source], question: str) -> list[_Quote]:
     terms = question_terms(_without_urls(question))
     scored: list[tuple[int, _Quote]] = []
-    for doc in documents:
-        for unit, text in enumerate(doc.units):
-            spans = [(0, len(text))] if doc.kind == "content" and text.strip() else sentence_spans(text)
-            for start, end in spans:
-                scored.append((score(text[start:end], terms), _Quote(doc.index, unit, start, end)))
+    for position, source in enumerate(sources):
+        for unit, text in enumerate(source.units):
+            for sentence in sentences(text, whole=source.kind == "content"):
+                quote = _Quote(position, unit, sentence.start, sentence.end)
+                scored.append((len(sentence.words & terms), quote))
     best = sorted((item for item in scored if item[0] > 0), key=lambda item: (-item[0], item[1]))
     if best:
         return sorted(quote for _, quote in best[:MAX_QUOTES])
-    last_document = max((quote.document for _, quote in scored), default=-1)
-    return [quote for _, quote in scored if quote.document == last_document][:FALLBACK_QUOTES]
+    documents = [q.source for _, q in scored if sources[q.source].document is not None]
+    newest = max(documents, default=max((q.source for _, q in scored), default=-1))
+    return [quote for _, quote in scored if quote.source == newest][:FALLBACK_QUOTES]
 
 
 def _failures(content: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -165,40 +278,92 @@ def _failures(content: Sequence[Mapping[str, Any]]) -> list[str]:
     return codes
 
 
-def _use_tools(writer: _Writer, tools: ServerTools, question: str) -> None:
+# -- tool passes -----------------------------------------------------------------------------------------
+
+
+def _search_hits(blocks: Sequence[Mapping[str, Any]]) -> list[str]:
+    for block in reversed(blocks):
+        content = block.get("content")
+        if block.get("type") == "web_search_tool_result":
+            return [str(hit.get("url", "")) for hit in content] if isinstance(content, list) else []
+    return []
+
+
+def _planned_passes(
+    tools: ServerTools, question: str, turn: Callable[[], Sequence[Mapping[str, Any]]]
+) -> Iterator[list[_Call]]:
+    """The stand-in's tool passes for ``question``; ``turn()`` is the turn's content when a pass is due."""
+    urls = list(dict.fromkeys(extract_urls(question)))
+    if urls and tools.fetch_tool is not None:
+        yield [("web_fetch", {"url": url}) for url in urls]
+    elif not urls and question and tools.search_tool is not None:
+        yield [("web_search", {"query": normalize_whitespace(question)[:_MAX_QUERY_CHARS]})]
+        if tools.fetch_tool is not None:
+            hits = _search_hits(turn())[:FETCH_TOP_RESULTS]
+            if hits:
+                yield [("web_fetch", {"url": url}) for url in hits]
+
+
+def _intro(tools: ServerTools, question: str) -> str | None:
     urls = list(dict.fromkeys(extract_urls(question)))
     if urls and tools.fetch_tool is not None:
         noun = "URL" if len(urls) == 1 else "URLs"
-        writer.text(f"I'll fetch the {len(urls)} {noun} named in your message.")
-        for url in urls:
-            _call(writer, tools, url)
-    elif not urls and question and tools.search_tool is not None:
-        query = normalize_whitespace(question)[:_MAX_QUERY_CHARS]
-        writer.text("Your message names no URL, so I'll search first.")
-        writer.ensure_fits({"type": "server_tool_use", "name": "web_search", "input": {"query": query}})
-        use, result = tools.search(query)
+        return f"I'll fetch the {len(urls)} {noun} named in your message."
+    if not urls and question and tools.search_tool is not None:
+        return "Your message names no URL, so I'll search first."
+    return None
+
+
+def _run_pass(writer: _Writer, tools: ServerTools, calls: Sequence[_Call]) -> None:
+    """One sampling pass of parallel calls: every call written, then every result; or a pause."""
+    room = MAX_CALLS_PER_RESPONSE - writer.generation.calls
+    now, later = list(calls[:room]), list(calls[room:])
+    uses: list[dict[str, Any]] = []
+    out_of_tokens = False
+    for name, tool_input in now:
+        if not writer.fits_call(name):  # checked before a call is written: an unwritten call never runs
+            out_of_tokens = True
+            break
+        use = tools.announce(name, tool_input)
         writer.tool_use(use)
-        writer.tool_result(result)
-        hits = result.get("content")
-        if tools.fetch_tool is not None and isinstance(hits, list):
-            for hit in hits[:FETCH_TOP_RESULTS]:
-                _call(writer, tools, str(hit.get("url", "")))
+        uses.append(use)
+    for use in uses:
+        writer.tool_result(tools.run(use))
+    if out_of_tokens:
+        writer.stop("max_tokens")
+    if uses:
+        writer.begin_pass()
+    if later:
+        name, tool_input = later[0]
+        if not writer.fits_call(name):
+            writer.stop("max_tokens")
+        writer.tool_use(tools.announce(name, tool_input))  # the call the continuation will run
+        writer.stop("pause_turn")
 
 
-def _call(writer: _Writer, tools: ServerTools, url: str) -> None:
-    # The budget is checked before a tool runs (here and before a search): a call that cannot be
-    # written is never made, and so never billed.
-    writer.ensure_fits({"type": "server_tool_use", "name": "web_fetch", "input": {"url": url}})
-    use, result = tools.fetch(url)
-    writer.tool_use(use)
-    writer.tool_result(result)
+def _use_tools(writer: _Writer, tools: ServerTools, question: str, prior: list[dict[str, Any]]) -> None:
+    pending = _pending_call(prior)
+    if pending is not None:
+        writer.tool_result(tools.run(pending))
+        writer.generation.calls += 1
+    writer.begin_pass()
+    done = sum(1 for b in prior if b.get("type") == "server_tool_use")
+    if done == 0:
+        intro = _intro(tools, question)
+        if intro is not None:
+            writer.text(intro)
+    for calls in _planned_passes(tools, question, lambda: [*prior, *writer.generation.content]):
+        skipped = min(done, len(calls))
+        done -= skipped
+        if calls[skipped:]:
+            _run_pass(writer, tools, calls[skipped:])
 
 
 def _answer(writer: _Writer, messages: Sequence[Mapping[str, Any]], question: str) -> None:
-    documents = find_documents(messages, writer.generation.content)
-    quotes = _choose(documents, question)
+    sources = _sources(messages, writer.generation.content)
+    quotes = _choose(sources, question)
     if not quotes:
-        failed = _failures(writer.generation.content)
+        failed = _failures([*turn_so_far(messages), *writer.generation.content])
         reason = f" Every tool call failed ({', '.join(dict.fromkeys(failed))})." if failed else ""
         writer.text(
             f"The webfetch-kit {STANDIN_NAME} had no document to quote.{reason} Name a URL and offer "
@@ -208,21 +373,23 @@ def _answer(writer: _Writer, messages: Sequence[Mapping[str, Any]], question: st
     plural = "s" if len(quotes) > 1 else ""
     writer.text(f"Quoting {len(quotes)} passage{plural}, webfetch-kit {STANDIN_NAME}:\n")
     for quote in quotes:
-        doc = documents[quote.document]
-        sentence = doc.units[quote.unit][quote.start : quote.end]
-        cites = [_citation(doc, quote.unit, quote.start, quote.end)] if doc.citations else None
+        source = sources[quote.source]
+        sentence = source.units[quote.unit][quote.start : quote.end]
+        cites = [_citation(source, quote.unit, quote.start, quote.end)] if source.cites else None
         # The text shows the sentence with its line breaks folded; cited_text keeps the exact span.
         writer.text(normalize_whitespace(sentence) + "\n", cites)
 
 
-def generate(messages: Sequence[Mapping[str, Any]], tools: ServerTools, *, max_tokens: int) -> Generation:
+def generate(
+    messages: Sequence[Mapping[str, Any]], tools: ServerTools, *, max_tokens: int, model: str
+) -> Generation:
     """Run the stand-in on validated ``messages`` with the request's server ``tools``."""
-    writer = _Writer(max_tokens)
+    writer = _Writer(max_tokens, model)
     question = _question(messages)
     try:
-        _use_tools(writer, tools, question)
+        _use_tools(writer, tools, question, turn_so_far(messages))
         _answer(writer, messages, question)
-    except _OutOfTokens:
+    except _Stop:
         pass
     writer.generation.web_fetch_requests = tools.web_fetch_requests
     writer.generation.web_search_requests = tools.web_search_requests

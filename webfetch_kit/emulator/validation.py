@@ -20,6 +20,8 @@ Decisions (each follows the SDK's request types or the documentation; the emulat
   top-level ``cache_control`` "automatically applies a cache_control marker to the last cacheable block"
   (SDK) and counts as one of the four.
 - An unknown model is a 404 ``not_found_error`` with message ``model: <name>``, as the API answers.
+- The kit-made search results of the request may decode to at most 8 MiB in all (:mod:`.opaque`).
+- ``thinking`` is read only to bill the tool definitions as measured with thinking on.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from ..errors import PolicyError
 from ..rules.policy import FetchPolicy
 from .apierrors import ApiError
 from .models import is_known_model
+from .opaque import check_decoded_budget
 
 __all__ = [
     "MAX_CACHE_BREAKPOINTS",
@@ -67,6 +70,8 @@ class MessagesRequest:
     messages: list[dict[str, Any]]
     stream: bool
     breakpoints: tuple[Breakpoint, ...]
+    thinking: bool = False
+    """Extended thinking was asked for (the stand-in does not think; the tool definitions cost more)."""
 
 
 def _literal_types(union: Any) -> frozenset[str]:
@@ -338,6 +343,10 @@ def validate_request(body: Any, *, beta: bool = False, count_only: bool = False)
         raise ApiError.invalid("stream: Extra inputs are not permitted")
     top_level = body.get("cache_control")
     breakpoints = _breakpoints(_cache_control_paths(tools, system, messages), top_level)
+    thinking = body.get("thinking")
+    if thinking is not None and not (isinstance(thinking, dict) and isinstance(thinking.get("type"), str)):
+        raise ApiError.invalid("thinking: Input should be an object with a string `type`")
+    check_decoded_budget(messages)
     if not is_known_model(model):
         raise ApiError(404, "not_found_error", f"model: {model}")
     return MessagesRequest(
@@ -348,4 +357,5 @@ def validate_request(body: Any, *, beta: bool = False, count_only: bool = False)
         messages=messages,
         stream=stream,
         breakpoints=breakpoints,
+        thinking=thinking is not None and thinking["type"] != "disabled",
     )

@@ -5,6 +5,11 @@ web fetch gets the policy of the tool definition it came with (domain lists, ``m
 citations, ``use_cache``), the prior-context ledger built from the conversation (honouring
 ``url_sources``), the SSRF guard opened for the corpus hosts only, and the shared fetch cache. The
 emulator itself counts ``max_uses``, so the fetcher here never does.
+
+``max_content_tokens`` is a limit in *Claude* tokens: the real tool keeps a plain prefix of ≈ the limit
+in Claude tokens, no marker (recorded traffic), which is ≈ 0.84 × the limit in the kit's offline
+cl100k count. So the fetcher is asked to cut at
+:func:`webfetch_kit.accounting.cl100k_cut_for` (limit) cl100k tokens.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from ..accounting import cl100k_cut_for
 from ..net.cache import FetchCache
 from ..net.fetcher import Fetcher
 from ..net.guard import Resolver
@@ -86,7 +92,10 @@ class KitRuntime:
     ) -> Mapping[str, Any]:
         """Fetch ``url`` as the tool definition says; the ledger sees the conversation so far."""
         # The emulator counts max_uses per request; the fetcher here must not count again.
-        policy = replace(FetchPolicy.from_tool_definition(tool), max_uses=None)
+        policy = FetchPolicy.from_tool_definition(tool)
+        limit = policy.max_content_tokens
+        cut = None if limit is None else cl100k_cut_for(limit)
+        policy = replace(policy, max_uses=None, max_content_tokens=cut)
         ledger = UrlLedger(url_sources=policy.url_sources)
         ledger.observe(messages)
         outcome = self.fetcher_for(policy, ledger).fetch(url)

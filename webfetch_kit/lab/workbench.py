@@ -19,7 +19,7 @@ import functools
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from .._data import data_dir
@@ -32,6 +32,7 @@ from .corpus import CorpusSite
 if TYPE_CHECKING:
     import anthropic
 
+    from ..costs.request import RequestEstimate
     from ..emulator import EmulatorServer
     from .kitruntime import KitRuntime
 
@@ -71,7 +72,7 @@ def _public_pages() -> dict[str, str]:
 
 
 class Workbench:
-    """A running workbench: ``.client``, ``.url()``, ``.fetcher``; close it (or use ``with``)."""
+    """A running workbench: ``.client``, ``.url()``, ``.fetcher``, ``.estimate()``; close it (or ``with``)."""
 
     def __init__(
         self,
@@ -92,6 +93,7 @@ class Workbench:
             self.corpus.close()
             raise
         self.fetcher = self.make_fetcher()
+        self._public_fetcher: Fetcher | None = None
 
     def _start_client(self) -> anthropic.Anthropic:
         import anthropic
@@ -132,6 +134,27 @@ class Workbench:
     def make_fetcher(self, policy: FetchPolicy | None = None, **kwargs: Any) -> Fetcher:
         """A local :class:`Fetcher` (opened for the corpus hosts only) with ``policy``."""
         return Fetcher(policy, **self.corpus.fetch_options(), clock=self.clock, **kwargs)
+
+    def estimate(self, params: Mapping[str, Any], **options: Any) -> RequestEstimate:
+        """What ``client.messages.create(**params)`` would bill on the real API, estimated locally.
+
+        The real API cannot say beforehand (its ``count_tokens`` refuses server tools); this runs the
+        kit's accounting model (:func:`webfetch_kit.estimate_request`), so it works whichever backend is
+        in use and sends nothing. ``params["model"]`` defaults to the workbench's model. The URLs the
+        message names are sized by fetching them: offline through ``.fetcher`` (the corpus), with the
+        real API through a plain :class:`Fetcher` (the public pages ``.url()`` maps to). ``options`` go
+        to ``estimate_request`` (``fetcher=``, ``answer_tokens=``, ``parallel=``, ``page_tokens=``...).
+        """
+        from ..costs.request import estimate_request
+
+        if "fetcher" not in options:
+            options["fetcher"] = self.fetcher if self.offline else self._internet_fetcher()
+        return estimate_request({"model": self.model, **params}, **options)
+
+    def _internet_fetcher(self) -> Fetcher:
+        if self._public_fetcher is None:
+            self._public_fetcher = Fetcher(clock=self.clock)
+        return self._public_fetcher
 
     def describe(self) -> str:
         """One line saying which backend is in use."""

@@ -79,7 +79,10 @@ class FetchOutcome:
     status: int | None = None
     content_type: str | None = None
     bytes_read: int = 0
-    """Raw bytes read from the network (0 on a cache hit)."""
+    """Raw bytes read from the network by this fetch (0 on a cache hit)."""
+    content_bytes: int = 0
+    """Raw bytes the content had on the wire when it was fetched: ``bytes_read`` of the original fetch,
+    kept on a cache hit (what a page *is*, as opposed to what this call read)."""
     redirects: tuple[str, ...] = ()
     tokens_before: int | None = None
     """Tokens of the extracted text before truncation (the kit's offline count)."""
@@ -449,6 +452,7 @@ class Fetcher:
             status=entry.status,
             content_type=entry.content_type,
             bytes_read=0 if from_cache else entry.bytes_read,
+            content_bytes=entry.bytes_read,
             tokens_before=before,
             tokens_after=after,
             truncated=truncated,
