@@ -8,7 +8,6 @@ update check off, and an extension manager that looks nothing up on a package in
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import re
@@ -19,51 +18,27 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from repo_tools import ROOT, load_script, make_dry_run
 
-ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_S = 120
 _PROXY_ENV = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
-def _lab_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("lab_script", ROOT / "scripts" / "lab.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lab_script = _lab_script()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+lab_script = load_script("lab")
 
 
 def test_second_make_lab_does_not_reinstall() -> None:
-    dry = subprocess.run(
-        ["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
-    ).stdout
+    dry = make_dry_run("lab")
     assert "pip install" not in dry
     assert "scripts/lab.py --port ''" in dry
 
 
 def test_lab_port_and_args_reach_the_launcher() -> None:
-    dry = subprocess.run(
-        ["make", "-n", "lab", "LAB_PORT=8123", "LAB_ARGS=--ServerApp.base_url=/x/"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    dry = make_dry_run("lab", "LAB_PORT=8123", "LAB_ARGS=--ServerApp.base_url=/x/")
     assert "scripts/lab.py --port '8123' -- --ServerApp.base_url=/x/" in dry
 
 

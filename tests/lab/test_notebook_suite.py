@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbval.plugin import get_sanitize_patterns
+from repo_tools import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 SANITIZE = ROOT / "notebooks" / "sanitize.cfg"
 GOLDEN_TAG = "nbval-check-output"
 

@@ -8,29 +8,19 @@ configuration ignored and every proxy dead. Nothing leaves the machine, and it t
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from repo_tools import ROOT, load_script, make_dry_run
 
-ROOT = Path(__file__).resolve().parents[2]
 DEAD_PROXY = "http://127.0.0.1:9"  # the discard port: nothing listens, a connection is refused at once
 
 
-def _wheelhouse_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("wheelhouse_script", ROOT / "scripts" / "wheelhouse.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-wheelhouse = _wheelhouse_script()
+wheelhouse = load_script("wheelhouse")
 
 # A PEP 517/660 build backend in a few lines: a one-module wheel, or an editable wheel (a .pth file).
 BACKEND = """
@@ -131,9 +121,7 @@ def test_the_wheelhouse_holds_the_project_its_build_backend_and_the_tools() -> N
 
 
 def test_make_wheelhouse_asks_for_pip_and_wheel_and_the_test_extra() -> None:
-    dry = subprocess.run(
-        ["make", "-n", "wheelhouse"], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
-    ).stdout
+    dry = make_dry_run("wheelhouse")
     assert "scripts/wheelhouse.py --dir wheelhouse --extras test pip wheel" in dry
 
 
@@ -152,14 +140,7 @@ def test_make_installs_from_the_wheelhouse_alone_when_it_holds_wheels(
     folder.mkdir()
     if has_wheel:
         (folder / "anything-1.0-py3-none-any.whl").write_bytes(b"")
-    dry = subprocess.run(
-        ["make", "-n", "-W", "pyproject.toml", ".venv/.installed", f"WHEELHOUSE={folder}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    dry = make_dry_run("-W", "pyproject.toml", ".venv/.installed", f"WHEELHOUSE={folder}")
     installs = [line for line in dry.splitlines() if "-m pip install" in line]
     assert len(installs) == 2  # pip itself, then the kit with its test extra
     for line in installs:
