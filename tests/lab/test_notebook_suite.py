@@ -57,6 +57,7 @@ def test_sanitizers_leave_lesson_values_alone(lesson_value: str) -> None:
         ("http://127.0.0.1:43117/guide", "http://127.0.0.1:PORT/guide"),
         ("http://localhost:8890/", "http://localhost:PORT/"),
         ("<Foo object at 0x7f3a2b1c9d80>", "<Foo object at 0xADDRESS>"),
+        ("batch msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d ended", "batch msgbatch_ID ended"),
     ],
 )
 def test_sanitizers_stabilise_what_varies_by_itself(varying: str, stable: str) -> None:
