@@ -57,13 +57,13 @@ LAB_START_TIMEOUT_S = 90
 _STRIPPED_ENV = ("ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "WEBFETCH_BACKEND")
 _PROXY_ENV = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
-# User settings for the test Lab: no news or update toasts over the page, and every cell kept in
-# the DOM (a windowed notebook drops off-screen cells, which the run checks need to see).
+# The project's Jupyter settings, as `make lab` serves them: no news or update toasts over the page,
+# no news feed, a read-only extension manager that looks nothing up on PyPI.
+JUPYTER_CONFIG = REPO / "jupyter-config"
+
+# User settings for the test Lab: every cell kept in the DOM (a windowed notebook drops off-screen
+# cells, which the run checks need to see).
 _LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
@@ -140,6 +140,7 @@ def _lab_environment(tmp: Path) -> dict[str, str]:
         path = tmp / "settings" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(settings))
+    env["JUPYTER_CONFIG_PATH"] = str(JUPYTER_CONFIG)
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     env["PYTHONUNBUFFERED"] = "1"
@@ -199,9 +200,6 @@ def jupyter_lab(
         f"--ServerApp.root_dir={root}",
         f"--IdentityProvider.token={token}",
         "--ServerApp.disable_check_xsrf=True",
-        # Nothing that would reach the internet: no news feed, no PyPI extension manager.
-        "--LabApp.news_url=None",
-        "--LabApp.extension_manager=readonly",
     ]
     if os.geteuid() == 0:  # CI and this machine's sessions run as root
         command.append("--ServerApp.allow_root=True")
