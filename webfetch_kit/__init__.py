@@ -36,6 +36,7 @@ import typing
 from ._env import __version__
 from .errors import (
     BackendError,
+    CassetteError,
     ConfigError,
     ContentError,
     CorpusError,
@@ -46,6 +47,7 @@ from .errors import (
     TokenizerError,
     ToolVersionError,
     WebfetchError,
+    WorkbenchClosedError,
 )
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -103,6 +105,9 @@ _LAZY: dict[str, str] = {
     "EmulatorServer": "emulator",
     "ManualClock": "clock",
     "Workbench": "lab.workbench",
+    "Cassette": "lab.cassette",
+    "load_cassette": "lab.cassette",
+    "CassetteMissError": "lab.replay",
     "DomainFilterEditor": "widgets",
     "CitationViewer": "widgets",
 }
@@ -154,6 +159,9 @@ if typing.TYPE_CHECKING:
     from .emulator import EmulatorServer as EmulatorServer
     from .lab import workbench as workbench
     from .lab.corpus import CorpusSite as CorpusSite
+    from .lab.cassette import Cassette as Cassette
+    from .lab.cassette import load_cassette as load_cassette
+    from .lab.replay import CassetteMissError as CassetteMissError
     from .lab.workbench import Workbench as Workbench
     from .net.cache import FetchCache as FetchCache
     from .net.fetcher import Fetcher as Fetcher
@@ -191,6 +199,7 @@ if typing.TYPE_CHECKING:
 
 __all__ = [
     "BackendError",
+    "CassetteError",
     "ConfigError",
     "ContentError",
     "CorpusError",
@@ -201,6 +210,7 @@ __all__ = [
     "TokenizerError",
     "ToolVersionError",
     "WebfetchError",
+    "WorkbenchClosedError",
     "__version__",
     *_LAZY,
     *_LAZY_MODULES,
