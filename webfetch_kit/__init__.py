@@ -158,9 +158,9 @@ if typing.TYPE_CHECKING:
     from .costs import pdf_estimate_table as pdf_estimate_table
     from .emulator import EmulatorServer as EmulatorServer
     from .lab import workbench as workbench
-    from .lab.corpus import CorpusSite as CorpusSite
     from .lab.cassette import Cassette as Cassette
     from .lab.cassette import load_cassette as load_cassette
+    from .lab.corpus import CorpusSite as CorpusSite
     from .lab.replay import CassetteMissError as CassetteMissError
     from .lab.workbench import Workbench as Workbench
     from .net.cache import FetchCache as FetchCache

@@ -167,7 +167,7 @@ def test_lines_are_on_disk_before_the_writer_closes(tmp_path: Path) -> None:
 
 
 def test_writing_where_no_file_can_be_is_a_cassette_error(tmp_path: Path) -> None:
-    with pytest.raises(CassetteError, match="cannot write the cassette .*missing"):
+    with pytest.raises(CassetteError, match=r"cannot write the cassette .*missing"):
         CassetteWriter(tmp_path / "missing" / "s.cassette", backend="offline", model="m", max_retries=0)
 
 

@@ -34,7 +34,7 @@ def test_a_closed_workbench_says_to_rerun_the_setup_cell() -> None:
         with pytest.raises(WorkbenchClosedError) as error:
             getattr(wb, what)
         assert str(error.value) == f"this workbench is closed, so wb.{what} is unusable: {HINT}"
-    with pytest.raises(WorkbenchClosedError, match="this workbench is closed, so wb.corpus is unusable"):
+    with pytest.raises(WorkbenchClosedError, match=r"this workbench is closed, so wb\.corpus is unusable"):
         wb.url("docs.example.com/guide/caching")
     # Not "APIConnectionError: Connection error.": the SDK's middleware passes this through.
     with pytest.raises(WorkbenchClosedError) as error:
