@@ -20,7 +20,9 @@ from webfetch_kit.lab.cassette import (
 KEY = "fake-key-0123456789abcdef"
 
 
-def stored(body: object, *, path: str = "/v1/messages", headers: dict[str, str] | None = None) -> StoredRequest:
+def stored(
+    body: object, *, path: str = "/v1/messages", headers: dict[str, str] | None = None
+) -> StoredRequest:
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     return StoredRequest.from_http(
         "POST", path, {"content-type": "application/json", **(headers or {})}, content, Scrubber([KEY])

@@ -45,7 +45,9 @@ def test_replay_gives_identical_messages_and_streams(cassette: Path) -> None:
             events = [event.type for event in stream]
             final = stream.get_final_message()
         raw = raw_stream(wb, request(wb, f"Summarise {url}"))
-        counted = wb.client.messages.count_tokens(model=wb.model, messages=[{"role": "user", "content": asked}])
+        counted = wb.client.messages.count_tokens(
+            model=wb.model, messages=[{"role": "user", "content": asked}]
+        )
     assert events[0] == "message_start" and "content_block_delta" in events
 
     with workbench.open("replay", cassette=cassette, quiet=True) as replay:
@@ -57,9 +59,12 @@ def test_replay_gives_identical_messages_and_streams(cassette: Path) -> None:
             assert [event.type for event in stream] == events
             assert stream.get_final_message() == final
         assert raw_stream(replay, request(replay, f"Summarise {url}")) == raw  # byte-identical SSE
-        assert replay.client.messages.count_tokens(
-            model=replay.model, messages=[{"role": "user", "content": asked}]
-        ) == counted
+        assert (
+            replay.client.messages.count_tokens(
+                model=replay.model, messages=[{"role": "user", "content": asked}]
+            )
+            == counted
+        )
         # The corpus and the fetcher still run live.
         assert replay.fetcher.fetch(url).ok
         assert replay.corpus.count_for(path="/guide/caching") == 1

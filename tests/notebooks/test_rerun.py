@@ -18,7 +18,17 @@ LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 def test_every_lesson_reruns_each_code_cell_last_first() -> None:
     collected = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "--nbval-lax", "-p", "no:xdist", "notebooks"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "--nbval-lax",
+            "-p",
+            "no:xdist",
+            "notebooks",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
