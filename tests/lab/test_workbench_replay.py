@@ -227,10 +227,14 @@ def test_a_replay_cannot_record(cassette: Path, tmp_path: Path) -> None:
 def test_an_error_response_replays_as_the_same_sdk_error(cassette: Path) -> None:
     bad = {"model": "claude-sonnet-4-6", "max_tokens": 50, "messages": [{"role": "user", "content": "hi"}]}
     bad["messages"][0]["cache_control"] = {"type": "ephemeral"}  # the documentation's misplaced form
-    with workbench.open("offline", record=cassette, quiet=True) as wb:
-        with pytest.raises(anthropic.BadRequestError) as recorded:
-            wb.client.messages.create(**bad)
-    with workbench.open("replay", cassette=cassette, quiet=True) as replay:
-        with pytest.raises(anthropic.BadRequestError) as replayed:
-            replay.client.messages.create(**bad)
+    with (
+        workbench.open("offline", record=cassette, quiet=True) as wb,
+        pytest.raises(anthropic.BadRequestError) as recorded,
+    ):
+        wb.client.messages.create(**bad)
+    with (
+        workbench.open("replay", cassette=cassette, quiet=True) as replay,
+        pytest.raises(anthropic.BadRequestError) as replayed,
+    ):
+        replay.client.messages.create(**bad)
     assert replayed.value.body == recorded.value.body and replayed.value.status_code == 400
