@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +239,17 @@ def test_an_error_response_replays_as_the_same_sdk_error(cassette: Path) -> None
     ):
         replay.client.messages.create(**bad)
     assert replayed.value.body == recorded.value.body and replayed.value.status_code == 400
+
+
+@pytest.mark.parametrize("recording", [False, True])
+def test_a_proxy_in_the_environment_does_not_break_the_offline_backend(
+    cassette: Path, monkeypatch: pytest.MonkeyPatch, recording: bool
+) -> None:
+    # A school network's HTTP_PROXY cannot reach the emulator on 127.0.0.1 (port 9: nothing listens).
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    with workbench.open("offline", record=cassette if recording else None, quiet=True) as wb:
+        assert wb.client.messages.create(**request(wb, "hi")).role == "assistant"
+    with workbench.open("replay", cassette=cassette, quiet=True) if recording else nullcontext() as replay:
+        if replay is not None:
+            assert replay.client.messages.create(**request(replay, "hi")).role == "assistant"

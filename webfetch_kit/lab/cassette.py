@@ -38,7 +38,7 @@ by ``[scrubbed]`` wherever it appears: paths, header values, JSON bodies and str
 scrubs the live request the same way before matching, so both sides compare alike.
 
 A damaged, foreign or wrong-version file raises :class:`~webfetch_kit.errors.CassetteError` naming the
-file and, for damage, the line. The transports that write and read cassettes are in :mod:`.replay`.
+file and, for damage, the line. Recording (SDK event hooks) and replaying (a transport) are in :mod:`.replay`.
 """
 
 from __future__ import annotations
@@ -211,6 +211,17 @@ class RequestKey:
     body: str
 
 
+def _texts(content: Any) -> list[Any]:
+    # A message's content is a string or a list of blocks; only text blocks carry user text.
+    if isinstance(content, str):
+        return [content]
+    if isinstance(content, list):
+        return [
+            block.get("text") for block in content if isinstance(block, dict) and block.get("type") == "text"
+        ]
+    return []
+
+
 def first_user_text(stored_body: Mapping[str, Any]) -> str:
     """The first user message's text in a stored request body (shortened), or ``"(no user text)"``."""
     payload = stored_body.get("json")
@@ -218,19 +229,7 @@ def first_user_text(stored_body: Mapping[str, Any]) -> str:
     for message in messages if isinstance(messages, list) else []:
         if not isinstance(message, dict) or message.get("role") != "user":
             continue
-        content = message.get("content")
-        texts = (
-            [content]
-            if isinstance(content, str)
-            else [
-                block.get("text")
-                for block in content
-                if isinstance(block, dict) and block.get("type") == "text"
-            ]
-            if isinstance(content, list)
-            else []
-        )
-        for text in texts:
+        for text in _texts(message.get("content")):
             if isinstance(text, str) and text.strip():
                 flat = " ".join(text.split())
                 return flat if len(flat) <= _FIRST_TEXT_CHARS else flat[: _FIRST_TEXT_CHARS - 1] + "…"

@@ -1,16 +1,20 @@
-"""The two transports of a recorded session: one writes a cassette, the other answers from it.
+"""Recording a session to a cassette, and answering from one.
 
-Both are ``httpx2`` transports (the ``anthropic`` SDK sends through ``httpx2``, and refuses ``httpx``
-objects), injected with ``anthropic.Anthropic(http_client=anthropic.DefaultHttpxClient(transport=...))``;
-nothing is patched globally, so the corpus server and the fetcher keep their own live traffic.
+Both hook into the ``anthropic`` SDK's own HTTP client (an ``httpx2.Client``: the SDK refuses ``httpx``
+objects) through its public options; nothing is patched globally, so the corpus server and the fetcher
+keep their own live traffic.
 
-* :class:`RecordingTransport` passes each request on and writes it, and its response, to a
-  :class:`~.cassette.CassetteWriter` as the client reads it: a streamed response is written event by event
-  while the client's own stream runs (the client sees each event as soon as it would without recording).
-* :class:`ReplayTransport` answers from a :class:`~.cassette.Cassette` and never opens a socket. Requests
-  match as :mod:`.cassette` describes; identical requests get their recorded answers in recorded order,
-  and once those run out the last one again (a re-run cell gets its recorded answer). A request that was
-  never recorded raises :class:`CassetteMissError`.
+* :class:`CassetteRecorder` is a pair of ``httpx2`` event hooks
+  (``anthropic.DefaultHttpxClient(event_hooks=recorder.event_hooks)``): the SDK's client keeps its own
+  transport (proxies from the environment, TCP keep-alive, connection limits), and each response, with
+  its request, is written to a :class:`~.cassette.CassetteWriter` as the client reads it: a streamed
+  response event by event while the client's own stream runs, so the client sees each event as soon as
+  it would without recording.
+* :class:`ReplayTransport` is an ``httpx2`` transport that answers from a :class:`~.cassette.Cassette`
+  and never opens a socket (an explicit transport also turns off httpx's proxies from the environment).
+  Requests match as :mod:`.cassette` describes; identical requests get their recorded answers in recorded
+  order, and once those run out the last one again (a re-run cell gets its recorded answer). A request
+  that was never recorded raises :class:`CassetteMissError`.
 
 vcrpy was the obvious library; it does not fit here: it patches httpx for the whole process (the corpus
 fetcher's traffic would be caught too), writes its cassette only when its context exits (a kernel that
@@ -21,7 +25,8 @@ bodies as bytes (key order counts), and plays repeated requests first-match-agai
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import anthropic
 import httpx2
@@ -29,7 +34,7 @@ import httpx2
 from ..errors import WebfetchError
 from .cassette import Cassette, CassetteWriter, Interaction, RequestKey, ResponseSink, Scrubber, StoredRequest
 
-__all__ = ["CassetteMissError", "RecordingTransport", "ReplayTransport"]
+__all__ = ["CassetteMissError", "CassetteRecorder", "ReplayTransport"]
 
 
 class CassetteMissError(WebfetchError, anthropic.AnthropicError):
@@ -69,34 +74,39 @@ class _RecordingStream(httpx2.SyncByteStream):
             self._sink.finish(complete=False)
 
 
-class RecordingTransport(httpx2.BaseTransport):
-    """Sends through ``inner`` and records every exchange to ``writer`` (scrubbed, as it happens)."""
+class CassetteRecorder:
+    """Event hooks for the SDK's HTTP client that record every exchange to ``writer`` (scrubbed).
 
-    def __init__(self, inner: httpx2.BaseTransport, writer: CassetteWriter) -> None:
-        self._inner = inner
+    ``anthropic.DefaultHttpxClient(event_hooks=recorder.event_hooks)``. A response hook runs before the
+    client reads the body, so the body can be teed into the cassette as the client reads it. A request
+    that gets no response (a connection error) leaves nothing to replay and is not written.
+    """
+
+    def __init__(self, writer: CassetteWriter) -> None:
         self.writer = writer
 
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        # Plain bodies keep the cassette readable (httpx2 would ask for gzip); a server that compresses
+    @property
+    def event_hooks(self) -> dict[str, list[Callable[[Any], None]]]:
+        """The ``event_hooks=`` argument of ``httpx2.Client``."""
+        return {"request": [self._on_request], "response": [self._on_response]}
+
+    def _on_request(self, request: httpx2.Request) -> None:
+        # Plain bodies keep the cassette readable (httpx2 asks for gzip); a server that compresses
         # anyway is recorded as base64, still byte-exact.
         request.headers["accept-encoding"] = "identity"
-        n = self.writer.request(_stored(request, self.writer.scrubber))
-        try:
-            response = self._inner.handle_request(request)
-        except Exception as exc:
-            self.writer.error(n, f"{type(exc).__name__}: {exc}")
-            raise
-        sink = self.writer.response(n, response.status_code, response.headers.multi_items())
-        assert isinstance(response.stream, httpx2.SyncByteStream)  # a sync transport's body
-        return httpx2.Response(
-            response.status_code,
-            headers=response.headers,
-            stream=_RecordingStream(response.stream, sink),
-            extensions=response.extensions,
-        )
 
-    def close(self) -> None:
-        self._inner.close()
+    def _on_response(self, response: httpx2.Response) -> None:
+        n = self.writer.request(_stored(response.request, self.writer.scrubber))
+        sink = self.writer.response(n, response.status_code, response.headers.multi_items())
+        if response.is_stream_consumed:  # a transport that answered from memory (httpx2.MockTransport)
+            sink.feed(response.content)
+            sink.finish(complete=True)
+            return
+        assert isinstance(response.stream, httpx2.SyncByteStream)  # the SDK's client is synchronous
+        response.stream = _RecordingStream(response.stream, sink)
+
+    def __repr__(self) -> str:
+        return f"<CassetteRecorder {self.writer!r}>"
 
 
 # --- replaying ------------------------------------------------------------------------------------

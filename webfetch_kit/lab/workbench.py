@@ -24,6 +24,7 @@ the prompt cache and the fetch cache the lesson's numbers rest on — it raises
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -103,14 +104,11 @@ class _Lifecycle:
 
     def close(self) -> None:
         self.closed = True
-        if self.emulator is not None:
-            self.emulator.close()
-        if self.client is not None:
-            self.client.close()
-        if self.corpus is not None:
-            self.corpus.close()
-        if self.recording is not None:
-            self.recording.close()
+        # Each one is closed even if closing an earlier one raised (the first error is re-raised).
+        with contextlib.ExitStack() as stack:
+            for part in (self.recording, self.corpus, self.client, self.emulator):
+                if part is not None:
+                    stack.callback(part.close)  # run in reverse: emulator, client, corpus, recording
 
 
 def _closed_guard(life: _Lifecycle) -> Any:
@@ -183,16 +181,27 @@ class Workbench:
             return self.cassette.max_retries  # replay recorded retries (an overload, then success) alike
         return anthropic.DEFAULT_MAX_RETRIES
 
-    def _http_client(self, inner: httpx2.BaseTransport | None) -> httpx2.Client | None:
-        """The SDK's HTTP client: through ``inner``, recorded when recording (None: the SDK's default)."""
+    def _http_client(
+        self, transport: httpx2.BaseTransport | None = None, *, proxies: bool = True
+    ) -> httpx2.Client | None:
+        """The SDK's HTTP client (None: the SDK's default): through ``transport``, recorded when recording.
+
+        Without ``transport`` the SDK's own one is kept (proxies from the environment, TCP keep-alive,
+        connection limits); ``proxies=False`` ignores ``HTTP_PROXY``/``HTTPS_PROXY`` (the emulator is on
+        loopback, which a school network's proxy cannot reach).
+        """
         import anthropic
-        import httpx2
 
+        options: dict[str, Any] = {}
+        if transport is not None:
+            options["transport"] = transport
+        if not proxies:
+            options["trust_env"] = False
         if self._life.recording is not None:
-            from .replay import RecordingTransport
+            from .replay import CassetteRecorder
 
-            inner = RecordingTransport(inner or httpx2.HTTPTransport(), self._life.recording)
-        return None if inner is None else anthropic.DefaultHttpxClient(transport=inner)
+            options["event_hooks"] = CassetteRecorder(self._life.recording).event_hooks
+        return anthropic.DefaultHttpxClient(**options) if options else None
 
     def _start_client(self, transport: httpx2.BaseTransport | None) -> anthropic.Anthropic:
         import anthropic
@@ -220,7 +229,10 @@ class Workbench:
         self.runtime = KitRuntime(**self._corpus.fetch_options(), clock=self.clock)
         self.emulator = self._life.emulator = EmulatorServer(self.runtime, clock=self.clock).start()
         return anthropic.Anthropic(
-            base_url=self.emulator.url, api_key="offline", http_client=self._http_client(None), **options
+            base_url=self.emulator.url,
+            api_key="offline",
+            http_client=self._http_client(proxies=False),
+            **options,
         )
 
     # --- what a lesson uses ----------------------------------------------------------------------
