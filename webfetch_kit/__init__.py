@@ -41,6 +41,7 @@ import typing
 from ._env import __version__
 from .errors import (
     BackendError,
+    CassetteError,
     ConfigError,
     ContentError,
     CorpusError,
@@ -51,6 +52,7 @@ from .errors import (
     TokenizerError,
     ToolVersionError,
     WebfetchError,
+    WorkbenchClosedError,
 )
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -112,6 +114,9 @@ _LAZY: dict[str, str] = {
     "EmulatorServer": "emulator",
     "ManualClock": "clock",
     "Workbench": "lab.workbench",
+    "Cassette": "lab.cassette",
+    "load_cassette": "lab.cassette",
+    "CassetteMissError": "lab.replay",
     "DomainFilterEditor": "widgets",
     "CitationViewer": "widgets",
 }
@@ -168,7 +173,10 @@ if typing.TYPE_CHECKING:
     from .costs import pdf_estimate_table as pdf_estimate_table
     from .emulator import EmulatorServer as EmulatorServer
     from .lab import workbench as workbench
+    from .lab.cassette import Cassette as Cassette
+    from .lab.cassette import load_cassette as load_cassette
     from .lab.corpus import CorpusSite as CorpusSite
+    from .lab.replay import CassetteMissError as CassetteMissError
     from .lab.workbench import Workbench as Workbench
     from .net.cache import FetchCache as FetchCache
     from .net.fetcher import Fetcher as Fetcher
@@ -206,6 +214,7 @@ if typing.TYPE_CHECKING:
 
 __all__ = [
     "BackendError",
+    "CassetteError",
     "ConfigError",
     "ContentError",
     "CorpusError",
@@ -216,6 +225,7 @@ __all__ = [
     "TokenizerError",
     "ToolVersionError",
     "WebfetchError",
+    "WorkbenchClosedError",
     "__version__",
     *_LAZY,
     *_LAZY_MODULES,

@@ -15,7 +15,11 @@ The hierarchy::
     ├── SearchError               a search input is unusable (carries the web search error code)
     ├── TokenizerError            the packaged offline encoding cannot be loaded
     ├── PricingError              no price for a model or date (lists the known models)
-    └── CorpusError               the local corpus is missing or malformed
+    ├── CorpusError               the local corpus is missing or malformed
+    ├── CassetteError             a recorded session (cassette) is missing, damaged or another version
+    ├── CassetteMissError         a replayed request was never recorded (lab.replay; also an
+    │                             anthropic.AnthropicError, so the SDK passes it through unwrapped)
+    └── WorkbenchClosedError      a closed workbench was used: re-run the setup cell
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Protocol
 
 __all__ = [
     "BackendError",
+    "CassetteError",
     "ConfigError",
     "ContentError",
     "CorpusError",
@@ -34,6 +39,7 @@ __all__ = [
     "TokenizerError",
     "ToolVersionError",
     "WebfetchError",
+    "WorkbenchClosedError",
     "check_positive_int",
 ]
 
@@ -102,6 +108,14 @@ class PricingError(WebfetchError, LookupError):
 
 class CorpusError(WebfetchError):
     """The local corpus is missing or malformed."""
+
+
+class CassetteError(WebfetchError):
+    """A cassette (a recorded session) is missing, damaged, or written by another cassette version."""
+
+
+class WorkbenchClosedError(WebfetchError, RuntimeError):
+    """A workbench (or its client, corpus or fetcher) was used after ``close()``: re-run the setup cell."""
 
 
 def check_positive_int(
