@@ -60,7 +60,7 @@ _LAZY: dict[str, str] = {
     "TokenCount": "tokens",
     "TokenizerInfo": "tokens",
     "FetchPolicy": "rules.policy",
-    "Verdict": "rules.policy",
+    "Verdict": "rules.verdict",
     "web_search_param": "rules.policy",
     "PolicyWarning": "rules.homoglyphs",
     "UseCounter": "rules.usecount",
@@ -166,7 +166,6 @@ if typing.TYPE_CHECKING:
     from .reading.extract import pdf_page_texts as pdf_page_texts
     from .rules.homoglyphs import PolicyWarning as PolicyWarning
     from .rules.policy import FetchPolicy as FetchPolicy
-    from .rules.policy import Verdict as Verdict
     from .rules.policy import web_search_param as web_search_param
     from .rules.provenance import Provenance as Provenance
     from .rules.provenance import UrlLedger as UrlLedger
@@ -176,6 +175,7 @@ if typing.TYPE_CHECKING:
     from .rules.urls import canonical_url as canonical_url
     from .rules.urls import parse_fetch_url as parse_fetch_url
     from .rules.usecount import UseCounter as UseCounter
+    from .rules.verdict import Verdict as Verdict
     from .search import SearchHit as SearchHit
     from .search import SearchIndex as SearchIndex
     from .search import decode_encrypted_content as decode_encrypted_content

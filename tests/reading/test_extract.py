@@ -217,7 +217,7 @@ def test_unsupported_content_types(name: str, content_type: str, detail: str) ->
     with pytest.raises(ContentError) as caught:
         extract_document(fixture(name), content_type)
     assert caught.value.error_code == "unsupported_content_type"
-    assert caught.value.detail == f"{detail} (only text and PDF are supported)"
+    assert caught.value.reason == f"{detail} (only text and PDF are supported)"
 
 
 # --- charsets ---------------------------------------------------------------------------------------
@@ -438,7 +438,7 @@ def test_encrypted_pdf_needs_a_password() -> None:
     with pytest.raises(ContentError) as caught:
         extract_document(paper("encrypted.pdf"), "application/pdf")
     assert caught.value.error_code == "url_not_accessible"
-    assert caught.value.detail == "the PDF is encrypted and needs a password to open"
+    assert caught.value.reason == "the PDF is encrypted and needs a password to open"
 
 
 def test_owner_password_only_pdf_opens() -> None:
@@ -457,9 +457,9 @@ def test_truncated_pdf_is_a_clean_content_error() -> None:
     with pytest.raises(ContentError) as caught:
         extract_document(paper("truncated.pdf"), "application/pdf")
     assert caught.value.error_code == "unsupported_content_type"
-    assert caught.value.detail.startswith("the PDF is damaged or truncated (")
-    assert "Traceback" not in caught.value.detail
-    assert len(caught.value.detail) < 250
+    assert caught.value.reason.startswith("the PDF is damaged or truncated (")
+    assert "Traceback" not in caught.value.reason
+    assert len(caught.value.reason) < 250
 
 
 def test_pdf_header_only_is_a_clean_content_error() -> None:
@@ -467,7 +467,7 @@ def test_pdf_header_only_is_a_clean_content_error() -> None:
     with pytest.raises(ContentError) as caught:
         extract_document(body, "application/pdf")
     assert caught.value.error_code == "unsupported_content_type"
-    assert caught.value.detail.startswith("the PDF is")
+    assert caught.value.reason.startswith("the PDF is")
 
 
 # --- edges ------------------------------------------------------------------------------------------

@@ -9,14 +9,15 @@ import anthropic.types
 import pytest
 
 from webfetch_kit.errors import PolicyError, ToolVersionError
+from webfetch_kit.problem import Problem
 from webfetch_kit.rules.policy import (
     WEB_FETCH_VERSIONS,
     WEB_SEARCH_VERSIONS,
     FetchPolicy,
-    Verdict,
     web_search_param,
 )
 from webfetch_kit.rules.usecount import UseCounter
+from webfetch_kit.rules.verdict import Verdict
 
 # ---------------------------------------------------------------- construction
 
@@ -151,8 +152,8 @@ def test_entries_are_normalised(entry: str, normalized: str) -> None:
 
 def test_no_lists_allows_valid_urls_and_refuses_invalid_ones() -> None:
     policy = FetchPolicy()
-    assert policy.check("https://anything.example/") == Verdict(
-        True, None, "No domain list is set, so every valid URL passes the policy.", None
+    assert policy.check("https://anything.example/") == Verdict.allow(
+        "No domain list is set, so every valid URL passes the policy."
     )
     assert policy.check("ftp://x.com/").error_code == "invalid_tool_input"
     assert policy.check("https://x.com/" + "a" * 300).error_code == "url_too_long"
@@ -180,8 +181,8 @@ def test_allowed_domains_match_on_label_boundaries(url: str, allowed: bool, rule
 
 def test_refusal_reason_is_one_sentence() -> None:
     verdict = FetchPolicy(allowed_domains=["example.com"]).check("https://evil-example.com/x")
-    assert verdict == Verdict(
-        False, "url_not_allowed", "evil-example.com/x is not covered by any entry of allowed_domains.", None
+    assert verdict == Verdict.refuse(
+        Problem("url_not_allowed", "evil-example.com/x is not covered by any entry of allowed_domains.")
     )
 
 

@@ -8,8 +8,9 @@ import pytest
 from anthropic.types import Message
 
 from webfetch_kit.errors import PolicyError
-from webfetch_kit.rules.policy import Verdict
+from webfetch_kit.problem import Problem
 from webfetch_kit.rules.provenance import Provenance, UrlLedger, extract_urls
+from webfetch_kit.rules.verdict import Verdict
 
 CONVERSATION: list[dict[str, Any]] = [
     {
@@ -126,11 +127,11 @@ def test_sources_of_each_kind() -> None:
 
 def test_assistant_text_never_counts() -> None:
     verdict = ledger().check("https://assistant-made.example/x")
-    assert verdict == Verdict(
-        False,
-        "url_not_in_prior_context",
-        "This exact URL has not appeared in the conversation, so it cannot be fetched.",
-        None,
+    assert verdict == Verdict.refuse(
+        Problem(
+            "url_not_in_prior_context",
+            "This exact URL has not appeared in the conversation, so it cannot be fetched.",
+        )
     )
 
 

@@ -50,6 +50,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .._data import LAB_HOST
+from ..problem import Problem
 from ..rules import urls
 
 __all__ = [
@@ -108,7 +109,7 @@ def normalize_host(value: str) -> str:
     if not host:
         return ""
     normalized = urls.normalize_host(host)
-    return "" if isinstance(normalized, urls.HostProblem) else normalized.ascii
+    return "" if isinstance(normalized, Problem) else normalized.ascii
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ import functools
 from dataclasses import dataclass
 
 from ..errors import ContentError
+from ..problem import Problem
 from .html import JS_ONLY_MAX_TEXT, MAX_HTML_CHARS, MAX_HTML_ELEMENTS, extract_html
 from .pdf import MAX_PDF_PAGES, read_pdf
 from .sniff import decide_type, decode_body, parse_content_type
@@ -51,6 +52,7 @@ __all__ = [
     "page_of_offset",
     "page_spans",
     "pdf_page_texts",
+    "read_document",
 ]
 
 PAGE_SEPARATOR = "\n\f\n"
@@ -134,19 +136,54 @@ def extract_document(
         The document; its ``notes`` record every decision that was not the plain default.
 
     Raises:
-        ContentError: ``unsupported_content_type`` for anything but text and PDF (and damaged PDFs),
+        ContentError: the body cannot become a document; its ``problem`` is what :func:`read_document`
+            returns (``unsupported_content_type`` for anything but text and PDF and for damaged PDFs,
             ``url_not_accessible`` for password-protected PDFs, ``unavailable`` when a PDF cannot be
-            opened in time.
+            opened in time).
 
     Example:
         >>> doc = extract_document(b"Hello\\r\\nworld", "text/plain; charset=utf-8")
         >>> doc.text, doc.title, doc.kind
         ('Hello\\nworld', 'Hello', 'text')
     """
+    document = read_document(
+        body,
+        content_type,
+        url,
+        html_timeout=html_timeout,
+        max_html_chars=max_html_chars,
+        max_pdf_pages=max_pdf_pages,
+        pdf_timeout=pdf_timeout,
+    )
+    if isinstance(document, Problem):
+        raise ContentError(document)
+    return document
+
+
+def read_document(
+    body: bytes,
+    content_type: str,
+    url: str = "",
+    *,
+    html_timeout: float = DEFAULT_HTML_TIMEOUT,
+    max_html_chars: int = MAX_HTML_CHARS,
+    max_pdf_pages: int = MAX_PDF_PAGES,
+    pdf_timeout: float = DEFAULT_PDF_TIMEOUT,
+) -> Document | Problem:
+    """:func:`extract_document` for callers that handle failure as a value (the fetcher, the search index).
+
+    Returns:
+        The document, or the :class:`~webfetch_kit.problem.Problem` that :func:`extract_document` raises
+        as a ``ContentError``.
+    """
     decision = decide_type(body, content_type)
+    if isinstance(decision, Problem):
+        return decision
     notes = list(decision.notes)
     if decision.kind == "pdf":
         result = read_pdf(body, max_pages=max_pdf_pages, timeout=pdf_timeout)
+        if isinstance(result, Problem):
+            return result
         return Document(
             text=PAGE_SEPARATOR.join(result.pages),
             title=result.title,
@@ -195,11 +232,13 @@ def pdf_page_texts(data: bytes, *, max_pages: int = MAX_PDF_PAGES) -> tuple[str,
             (``unavailable``).
     """
     if b"%PDF-" not in data[:1024]:
-        raise ContentError("unsupported_content_type", "not a PDF (no %PDF- header)")
+        raise ContentError(Problem("unsupported_content_type", "not a PDF (no %PDF- header)"))
     result = read_pdf(data, max_pages=max_pages, timeout=DEFAULT_PDF_TIMEOUT)
+    if isinstance(result, Problem):
+        raise ContentError(result)
     timed_out = [note for note in result.notes if note.startswith("pdf_timeout")]
     if timed_out:
-        raise ContentError("unavailable", timed_out[0])
+        raise ContentError(Problem("unavailable", timed_out[0]))
     return result.pages
 
 

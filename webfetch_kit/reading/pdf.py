@@ -9,18 +9,18 @@ PDFs are hostile input (pypdf has had decompression-bomb and infinite-loop advis
 * At most :data:`MAX_PDF_PAGES` pages (100, the page limit of Claude's PDF support) have their text
   extracted; a note ``pdf_pages_capped`` gives the real count.
 * The whole extraction runs in a daemon thread waited for at most ``timeout`` seconds; on timeout the
-  pages extracted so far are kept (note ``pdf_timeout``), or ``ContentError("unavailable")`` is raised if
-  the file could not even be opened in time.
+  pages extracted so far are kept (note ``pdf_timeout``), or the result is ``unavailable`` if the file
+  could not even be opened in time.
 
-Errors (never a pypdf traceback):
+Errors are a :class:`~webfetch_kit.problem.Problem` (never a pypdf traceback):
 
-* encrypted and not openable with the empty user password → ``ContentError("url_not_accessible")``:
+* encrypted and not openable with the empty user password → ``url_not_accessible``:
   the document exists and is a supported type, but its content is locked behind a password, which is
   the same situation for the model as a page behind a login (the docs: "Failed to fetch content").
   PDFs with only an owner password (printing/copy restrictions) open and are extracted, noted
   ``pdf_encrypted``;
-* AES-encrypted files need the optional ``cryptography`` package → ``ContentError("unavailable")``;
-* damaged, truncated or empty files → ``ContentError("unsupported_content_type")``: the body is not a
+* AES-encrypted files need the optional ``cryptography`` package → ``unavailable``;
+* damaged, truncated or empty files → ``unsupported_content_type``: the body is not a
   readable PDF, which will not change on retry (so not ``unavailable``) and is not an HTTP failure.
 """
 
@@ -31,8 +31,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import ContentError
 from ..net.bounded import EXTRACTION_SLOTS, run_on_worker
+from ..problem import Problem
 
 # pypdf reports repairs ("EOF marker not found") as warnings; without a handler anywhere, logging's
 # last-resort handler prints them to stderr in the middle of a lesson. A NullHandler stops only that:
@@ -77,11 +77,11 @@ class _Progress:
     notes: list[str] = field(default_factory=list)
     page_count: int | None = None
     title: str | None = None
-    error: ContentError | None = None
+    problem: Problem | None = None
     done: bool = False
 
 
-def read_pdf(data: bytes, *, max_pages: int = MAX_PDF_PAGES, timeout: float = 20.0) -> PdfResult:
+def read_pdf(data: bytes, *, max_pages: int = MAX_PDF_PAGES, timeout: float = 20.0) -> PdfResult | Problem:
     """Extract the text of each page of a PDF (see the module docstring for limits and errors).
 
     Args:
@@ -90,10 +90,8 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PDF_PAGES, timeout: float = 20
         timeout: seconds to wait for pypdf.
 
     Returns:
-        The page texts and what is known about the document.
-
-    Raises:
-        ContentError: encrypted, damaged or unreadable in time.
+        The page texts and what is known about the document, or the problem (encrypted, damaged or
+        unreadable in time).
     """
     progress = _Progress()
     run_on_worker(
@@ -102,12 +100,12 @@ def read_pdf(data: bytes, *, max_pages: int = MAX_PDF_PAGES, timeout: float = 20
         slots=EXTRACTION_SLOTS,
         name="webfetch-kit-pdf",
     )
-    if progress.error is not None:
-        raise progress.error
+    if progress.problem is not None:
+        return progress.problem
     notes = list(progress.notes)
     pages = tuple(progress.pages)
     if progress.page_count is None:
-        raise ContentError("unavailable", f"the PDF could not be opened within {timeout:g} s")
+        return Problem("unavailable", f"the PDF could not be opened within {timeout:g} s")
     if not progress.done:
         notes.append(
             f"pdf_timeout: text extracted from {len(pages)} of {progress.page_count} pages in {timeout:g} s"
@@ -127,6 +125,9 @@ def _extract_into(data: bytes, max_pages: int, progress: _Progress) -> None:
     try:
         with apply_configuration(get_configuration().with_overwrites(**PDF_LIMITS)):
             reader = _open(data, progress)
+            if isinstance(reader, Problem):
+                progress.problem = reader
+                return
             count = len(reader.pages)
             progress.title = _title(reader)
             progress.page_count = count
@@ -138,37 +139,33 @@ def _extract_into(data: bytes, max_pages: int, progress: _Progress) -> None:
                     text = ""
                 progress.pages.append(_tidy_page(text))
         progress.done = True
-    except ContentError as exc:
-        progress.error = exc
     except Exception as exc:  # pypdf raises many types on hostile files; report them cleanly
-        progress.error = ContentError(
+        progress.problem = Problem(
             "unsupported_content_type", f"the PDF is damaged or unreadable ({_brief(exc)})"
         )
 
 
-def _open(data: bytes, progress: _Progress) -> PdfReader:
+def _open(data: bytes, progress: _Progress) -> PdfReader | Problem:
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError, EmptyFileError, PdfReadError
 
     if not data.strip():
-        raise ContentError("unsupported_content_type", "the PDF is empty")
+        return Problem("unsupported_content_type", "the PDF is empty")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
     except EmptyFileError:
-        raise ContentError("unsupported_content_type", "the PDF is empty") from None
+        return Problem("unsupported_content_type", "the PDF is empty")
     except PdfReadError as exc:
-        raise ContentError(
-            "unsupported_content_type", f"the PDF is damaged or truncated ({_brief(exc)})"
-        ) from None
+        return Problem("unsupported_content_type", f"the PDF is damaged or truncated ({_brief(exc)})")
     if reader.is_encrypted:
         try:
             opened = reader.decrypt("")
         except DependencyError:
-            raise ContentError(
+            return Problem(
                 "unavailable", "the PDF is AES-encrypted; reading it needs the 'cryptography' package"
-            ) from None
+            )
         if opened == PasswordType.NOT_DECRYPTED:
-            raise ContentError("url_not_accessible", "the PDF is encrypted and needs a password to open")
+            return Problem("url_not_accessible", "the PDF is encrypted and needs a password to open")
         progress.notes.append("pdf_encrypted: opened with the empty user password (owner restrictions only)")
     return reader
 

@@ -26,7 +26,6 @@ from .policy import (
     PRESENTATION_KEYS,
     DomainRule,
     FetchPolicy,
-    Verdict,
     normalize_path,
     parse_domain_entry,
     web_search_param,
@@ -34,7 +33,7 @@ from .policy import (
 from .provenance import Provenance, UrlLedger, extract_urls
 from .urls import (
     MAX_URL_LENGTH,
-    HostProblem,
+    NormalizedHost,
     ParsedUrl,
     UrlProblem,
     canonical_url,
@@ -43,6 +42,7 @@ from .urls import (
     parse_fetch_url,
 )
 from .usecount import UseCounter
+from .verdict import Verdict
 
 __all__ = [
     "DEFAULT_FETCH_VERSION",
@@ -52,7 +52,7 @@ __all__ = [
     "CharInfo",
     "DomainRule",
     "FetchPolicy",
-    "HostProblem",
+    "NormalizedHost",
     "ParsedUrl",
     "PolicyWarning",
     "Provenance",

@@ -39,10 +39,12 @@ from typing import TYPE_CHECKING, Any, TypeAlias, cast
 import httpx
 
 from ..errors import PolicyError, ToolVersionError
+from ..problem import Problem
 from . import homoglyphs
 from .homoglyphs import PolicyWarning
-from .urls import HostProblem, ParsedUrl, UrlProblem, ends_in_a_number, normalize_host, parse_fetch_url
+from .urls import ParsedUrl, ends_in_a_number, normalize_host, parse_fetch_url
 from .usecount import UseCounter
+from .verdict import Verdict
 
 __all__ = [
     "DEFAULT_FETCH_VERSION",
@@ -149,20 +151,6 @@ _ENTRY_FORBIDDEN = {
     "\\": "use '/' for a subpath, never a backslash",
 }
 _URL_SOURCE_KEYS = {"user_input", "client_tool_results", "server_tool_results"}
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The decision on one URL.
-
-    ``error_code`` is a ``web_fetch_tool_result_error`` code when refused; ``reason`` is one plain
-    sentence; ``rule`` is the list entry that decided (None when no entry decided).
-    """
-
-    allowed: bool
-    error_code: str | None
-    reason: str
-    rule: str | None
 
 
 @dataclass(frozen=True)
@@ -276,7 +264,7 @@ def parse_domain_entry(entry: object, list_name: str) -> DomainRule:
     else:
         raise PolicyError(f"{where} is an IP address: list domain names, not addresses")
     host = normalize_host(host_text)
-    if isinstance(host, HostProblem):
+    if isinstance(host, Problem):
         raise PolicyError(f"{where} is not a valid domain: {host.reason}")
     if host.is_ip or ends_in_a_number(host.ascii):
         raise PolicyError(f"{where} is an IP address: list domain names, not addresses")
@@ -352,6 +340,10 @@ def _first_covering(rules: Sequence[DomainRule], host: str, path: str) -> Domain
     return None
 
 
+def _not_allowed(reason: str, rule: DomainRule | None, parsed: ParsedUrl) -> Verdict:
+    return Verdict.refuse(Problem("url_not_allowed", reason), None if rule is None else rule.entry, parsed)
+
+
 @dataclass(frozen=True)
 class FetchPolicy:
     """Domain lists and limits for web fetch, validated as the documentation says.
@@ -408,13 +400,13 @@ class FetchPolicy:
             ``url_not_allowed``.
         """
         parsed = parse_fetch_url(url)
-        if isinstance(parsed, UrlProblem):
-            return Verdict(False, parsed.error_code, parsed.reason, None)
+        if isinstance(parsed, Problem):
+            return Verdict.refuse(parsed)
         if self._allowed is not None:
             return self._check_allowed(parsed, self._allowed)
         if self._blocked is not None:
             return self._check_blocked(parsed, self._blocked)
-        return Verdict(True, None, "No domain list is set, so every valid URL passes the policy.", None)
+        return Verdict.allow("No domain list is set, so every valid URL passes the policy.", url=parsed)
 
     @staticmethod
     def _encoded_separator(parsed: ParsedUrl, rules: Sequence[DomainRule]) -> DomainRule | None:
@@ -428,43 +420,33 @@ class FetchPolicy:
     def _check_allowed(self, parsed: ParsedUrl, rules: Sequence[DomainRule]) -> Verdict:
         tricky = self._encoded_separator(parsed, rules)
         if tricky is not None:
-            return Verdict(
-                False,
-                "url_not_allowed",
+            return _not_allowed(
                 f"The path has an encoded '.', '/' or '\\', so the subpath rule {tricky.entry!r} "
                 "cannot judge it safely.",
-                tricky.entry,
+                tricky,
+                parsed,
             )
         path = normalize_path(parsed.path)
         rule = _first_covering(rules, parsed.host, path)
         if rule is not None:
-            return Verdict(True, None, f"{parsed.unicode_host} is covered by {rule.entry!r}.", rule.entry)
-        return Verdict(
-            False,
-            "url_not_allowed",
-            f"{parsed.unicode_host}{path} is not covered by any entry of allowed_domains.",
-            None,
+            return Verdict.allow(f"{parsed.unicode_host} is covered by {rule.entry!r}.", rule.entry, parsed)
+        return _not_allowed(
+            f"{parsed.unicode_host}{path} is not covered by any entry of allowed_domains.", None, parsed
         )
 
     def _check_blocked(self, parsed: ParsedUrl, rules: Sequence[DomainRule]) -> Verdict:
         tricky = self._encoded_separator(parsed, rules)
         if tricky is not None:
-            return Verdict(
-                False,
-                "url_not_allowed",
+            return _not_allowed(
                 f"The path has an encoded '.', '/' or '\\', so it cannot be checked against the blocked "
                 f"subpath {tricky.entry!r}.",
-                tricky.entry,
+                tricky,
+                parsed,
             )
         path = normalize_path(parsed.path)
         blocking = _first_covering(rules, parsed.host, path)
         if blocking is not None:
-            return Verdict(
-                False,
-                "url_not_allowed",
-                f"{parsed.unicode_host} is blocked by {blocking.entry!r}.",
-                blocking.entry,
-            )
+            return _not_allowed(f"{parsed.unicode_host} is blocked by {blocking.entry!r}.", blocking, parsed)
         if not parsed.is_ip:
             host_skeleton = [homoglyphs.skeleton(label) for label in parsed.unicode_host.split(".")]
             for rule in rules:
@@ -473,14 +455,13 @@ class FetchPolicy:
                 if host_skeleton[-n:] == rule_skeleton and (
                     rule.path is None or _path_covers(rule.path, path)
                 ):
-                    return Verdict(
-                        False,
-                        "url_not_allowed",
+                    return _not_allowed(
                         f"{parsed.unicode_host} looks like the blocked {rule.entry!r} "
                         "(confusable characters).",
-                        rule.entry,
+                        rule,
+                        parsed,
                     )
-        return Verdict(True, None, f"{parsed.unicode_host} is not on the blocked list.", None)
+        return Verdict.allow(f"{parsed.unicode_host} is not on the blocked list.", url=parsed)
 
     def warnings(self) -> list[PolicyWarning]:
         """Homograph risks in the lists: non-ASCII, punycode, mixed scripts, look-alikes, invisibles.

@@ -23,8 +23,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..blocks import content_blocks, plain
-from .policy import FetchPolicy, Verdict
-from .urls import UrlProblem, parse_fetch_url
+from ..problem import Problem
+from .policy import FetchPolicy
+from .urls import ParsedUrl, parse_fetch_url
+from .verdict import Verdict
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchURLSourcesParam
@@ -131,7 +133,7 @@ class UrlLedger:
     def add(self, url: str, provenance: Provenance) -> bool:
         """Record one URL by hand; returns False (and records nothing) when the URL is not fetchable."""
         parsed = parse_fetch_url(url)
-        if isinstance(parsed, UrlProblem):
+        if isinstance(parsed, Problem):
             return False
         sources = self._seen.setdefault(parsed.canonical, [])
         if provenance not in sources:
@@ -204,7 +206,7 @@ class UrlLedger:
     def sources(self, url: str) -> list[Provenance]:
         """Where ``url`` was seen (empty when never, or when it is not a valid URL)."""
         parsed = parse_fetch_url(url)
-        if isinstance(parsed, UrlProblem):
+        if isinstance(parsed, Problem):
             return []
         return list(self._seen.get(parsed.canonical, []))
 
@@ -224,44 +226,38 @@ class UrlLedger:
             return provenance.tool_name not in names
         return False
 
-    def check(self, url: str) -> Verdict:
+    def check(self, url: str | ParsedUrl) -> Verdict:
         """Whether ``url`` appeared in the conversation through a source ``url_sources`` admits.
 
         Args:
-            url: the URL the model asked for.
+            url: the URL the model asked for, or the :class:`~webfetch_kit.rules.urls.ParsedUrl` the
+                policy's verdict carries (the fetcher passes that one, so the URL is not parsed again).
 
         Returns:
-            A :class:`~webfetch_kit.rules.policy.Verdict`; refused with ``url_not_in_prior_context`` (or the
-            URL validation codes).
+            A :class:`~webfetch_kit.rules.verdict.Verdict`; refused with ``url_not_in_prior_context`` (or
+            the URL validation codes).
         """
-        parsed = parse_fetch_url(url)
-        if isinstance(parsed, UrlProblem):
-            return Verdict(False, parsed.error_code, parsed.reason, None)
+        parsed = parse_fetch_url(url) if isinstance(url, str) else url
+        if isinstance(parsed, Problem):
+            return Verdict.refuse(parsed)
         seen = self._seen.get(parsed.canonical, [])
         if not seen:
-            return Verdict(
-                False,
-                "url_not_in_prior_context",
-                "This exact URL has not appeared in the conversation, so it cannot be fetched.",
-                None,
+            return _not_seen(
+                "This exact URL has not appeared in the conversation, so it cannot be fetched.", parsed
             )
         for provenance in seen:
             if self._admits(provenance):
                 where = provenance.kind.replace("_", " ")
                 tool = f" ({provenance.tool_name})" if provenance.tool_name else ""
-                return Verdict(
-                    True,
-                    None,
-                    f"The URL appeared in message {provenance.message_index}: {where}{tool}.",
-                    None,
+                return Verdict.allow(
+                    f"The URL appeared in message {provenance.message_index}: {where}{tool}.", url=parsed
                 )
-        return Verdict(
-            False,
-            "url_not_in_prior_context",
-            "The URL appeared only in sources that url_sources leaves out.",
-            None,
-        )
+        return _not_seen("The URL appeared only in sources that url_sources leaves out.", parsed)
 
-    def permits(self, url: str) -> bool:
+    def permits(self, url: str | ParsedUrl) -> bool:
         """Whether ``url`` may be fetched: :meth:`check` allowed it."""
         return self.check(url).allowed
+
+
+def _not_seen(reason: str, parsed: ParsedUrl) -> Verdict:
+    return Verdict.refuse(Problem("url_not_in_prior_context", reason), url=parsed)

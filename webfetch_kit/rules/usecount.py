@@ -8,6 +8,7 @@ attempts more fetches than allowed, the ``web_fetch_tool_result`` will be an err
 from __future__ import annotations
 
 import threading
+from typing import Literal
 
 from ..errors import PolicyError
 
@@ -35,7 +36,7 @@ class UseCounter:
         with self._lock:
             return self._used
 
-    def take(self) -> str | None:
+    def take(self) -> Literal["max_uses_exceeded"] | None:
         """Take one use.
 
         Returns:

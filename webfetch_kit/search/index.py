@@ -48,12 +48,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..blocks import web_search_error_block, web_search_result, web_search_result_block
-from ..errors import ConfigError, ContentError, SearchError
+from ..errors import ConfigError, SearchError
+from ..problem import Problem
 
 if TYPE_CHECKING:
     from anthropic.types import WebSearchToolResultBlockParam
 
     from .._data import CorpusDocument
+    from ..problem import SearchErrorCode
 
 __all__ = [
     "DESCRIPTION_WEIGHT",
@@ -71,6 +73,7 @@ __all__ = [
     "encode_encrypted_content",
     "format_page_age",
     "query_terms",
+    "read_encrypted_content",
 ]
 
 logger = logging.getLogger(__name__)
@@ -145,17 +148,23 @@ class DecodedContent:
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    """The result of one tool-level search: hits, or the error code the tool reports."""
+    """The result of one tool-level search: hits, or a :class:`~webfetch_kit.problem.Problem` (the error
+    code the tool reports and a sentence for people)."""
 
     query: str
     hits: tuple[SearchHit, ...] = ()
-    error_code: str | None = None
+    problem: Problem | None = None
     texts: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         """True when the search ran (possibly with zero hits)."""
-        return self.error_code is None
+        return self.problem is None
+
+    @property
+    def error_code(self) -> SearchErrorCode | None:
+        """The failure's error code (``problem.code``), None when the search ran."""
+        return None if self.problem is None else self.problem.code  # type: ignore[return-value]
 
     def to_block(
         self, tool_use_id: str, *, max_content_chars: int = ENCODED_TEXT_CHARS
@@ -166,8 +175,8 @@ class SearchOutcome:
             tool_use_id: The id of the ``server_tool_use`` block this result answers.
             max_content_chars: Cap on the page text encoded into each ``encrypted_content``.
         """
-        if self.error_code is not None:
-            return web_search_error_block(tool_use_id, self.error_code)
+        if self.problem is not None:
+            return web_search_error_block(tool_use_id, self.problem.code)
         results = [
             web_search_result(
                 url=hit.url,
@@ -237,10 +246,17 @@ def decode_encrypted_content(encrypted_content: str) -> DecodedContent:
         SearchError: With ``error_code="invalid_tool_input"`` when the string was not produced here
             (for instance a real API result, which only Anthropic can read).
     """
+    decoded = read_encrypted_content(encrypted_content)
+    if isinstance(decoded, Problem):
+        raise SearchError(decoded)
+    return decoded
+
+
+def read_encrypted_content(encrypted_content: str) -> DecodedContent | Problem:
+    """:func:`decode_encrypted_content`, with an unusable string as an ``invalid_tool_input`` Problem."""
     if not encrypted_content.startswith(_ENCODING_PREFIX):
-        raise SearchError(
-            "invalid_tool_input",
-            f"encrypted_content does not start with {_ENCODING_PREFIX!r}: it was not made by webfetch-kit",
+        return _not_ours(
+            f"encrypted_content does not start with {_ENCODING_PREFIX!r}: it was not made by webfetch-kit"
         )
     packed = encrypted_content[len(_ENCODING_PREFIX) :]
     try:
@@ -248,19 +264,21 @@ def decode_encrypted_content(encrypted_content: str) -> DecodedContent:
         inflater = zlib.decompressobj()
         raw = inflater.decompress(compressed, _MAX_DECODED_BYTES)
         if inflater.unconsumed_tail:
-            raise SearchError("invalid_tool_input", "encrypted_content decodes to more than 8 MiB")
+            return _not_ours("encrypted_content decodes to more than 8 MiB")
         payload = json.loads(raw.decode("utf-8"))
     except (ValueError, zlib.error) as exc:
-        if isinstance(exc, SearchError):
-            raise
-        raise SearchError("invalid_tool_input", f"encrypted_content is corrupt: {exc}") from exc
+        return _not_ours(f"encrypted_content is corrupt: {exc}")
     if (
         not isinstance(payload, dict)
         or payload.get("v") != _ENCODING_VERSION
         or not all(isinstance(payload.get(key), str) for key in ("url", "title", "text"))
     ):
-        raise SearchError("invalid_tool_input", "encrypted_content has an unknown version or layout")
+        return _not_ours("encrypted_content has an unknown version or layout")
     return DecodedContent(url=payload["url"], title=payload["title"], text=payload["text"])
+
+
+def _not_ours(reason: str) -> Problem:
+    return Problem("invalid_tool_input", reason)
 
 
 def _parse_published(published: str | date | datetime) -> date | None:
@@ -507,11 +525,15 @@ class SearchIndex:
                 a scheme in a domain, ...) — a setup mistake, as the API rejects such a request outright.
         """
         if not isinstance(query, str):
-            return SearchOutcome(query=repr(query), error_code="invalid_tool_input")
-        try:
-            rows = self._rows(query, max_results, allowed_domains, blocked_domains)
-        except SearchError as exc:
-            return SearchOutcome(query=query, error_code=exc.error_code)
+            return SearchOutcome(
+                query=repr(query),
+                problem=Problem(
+                    "invalid_tool_input", f"the query must be a string, got {type(query).__name__}"
+                ),
+            )
+        rows = self._rows(query, max_results, allowed_domains, blocked_domains)
+        if isinstance(rows, Problem):
+            return SearchOutcome(query=query, problem=rows)
         hits = tuple(row[0] for row in rows)
         return SearchOutcome(query=query, hits=hits, texts=tuple(row[1] for row in rows))
 
@@ -539,7 +561,10 @@ class SearchIndex:
             SearchError: With ``error_code="query_too_long"`` when the query exceeds ``MAX_QUERY_CHARS``.
             ConfigError: When ``max_results`` is below 1 or the domain lists are invalid.
         """
-        return [hit for hit, _ in self._rows(query, max_results, allowed_domains, blocked_domains)]
+        rows = self._rows(query, max_results, allowed_domains, blocked_domains)
+        if isinstance(rows, Problem):
+            raise SearchError(rows)
+        return [hit for hit, _ in rows]
 
     def result_block(
         self,
@@ -578,11 +603,11 @@ class SearchIndex:
         max_results: int,
         allowed_domains: Sequence[str] | None,
         blocked_domains: Sequence[str] | None,
-    ) -> list[tuple[SearchHit, str]]:
+    ) -> list[tuple[SearchHit, str]] | Problem:
         if max_results < 1:
             raise ConfigError(f"max_results must be at least 1, got {max_results}")
         if len(query) > MAX_QUERY_CHARS:
-            raise SearchError(
+            return Problem(
                 "query_too_long", f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
             )
         admits = _domain_filter(allowed_domains, blocked_domains)
@@ -629,14 +654,13 @@ def _domain_filter(
 def _corpus_search_documents(
     entries: Sequence[CorpusDocument], bodies: Sequence[bytes], now: datetime | None
 ) -> list[SearchDocument]:
-    from ..reading.extract import extract_document
+    from ..reading.extract import read_document
 
     docs: list[SearchDocument] = []
     for entry, body in zip(entries, bodies, strict=True):
-        try:
-            document = extract_document(body, entry.content_type, entry.url)
-        except ContentError as exc:
-            logger.debug("search index skips %s: %s", entry.url, exc)
+        document = read_document(body, entry.content_type, entry.url)
+        if isinstance(document, Problem):
+            logger.debug("search index skips %s: %s", entry.url, document)
             continue
         # A PDF's text is its pages' text joined by extract.PAGE_SEPARATOR.
         text = document.text
