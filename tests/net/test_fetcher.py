@@ -232,6 +232,39 @@ def test_redirect_targets_must_also_be_in_prior_context(site: CorpusSite) -> Non
     assert make(site, ledger=ledger).fetch(start).ok
 
 
+def test_each_hop_is_parsed_once_for_policy_ledger_cache_and_guard(
+    site: CorpusSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The verdict carries the ParsedUrl: the ledger, the cache key and the guard use it, so a fetch with a
+    # ledger and one redirect parses exactly two URLs (the ledger used to parse each hop again).
+    from webfetch_kit.rules import policy, provenance, urls
+
+    start = site.url("lab.example.net/redirect/once")
+    ledger = UrlLedger()
+    ledger.observe([{"role": "user", "content": f"Read {start} and https://lab.example.net/ok"}])
+    parsed: list[str] = []
+
+    def spy(url: str) -> urls.ParsedUrl | urls.UrlProblem:
+        parsed.append(url)
+        return urls.parse_fetch_url(url)
+
+    monkeypatch.setattr(policy, "parse_fetch_url", spy)
+    monkeypatch.setattr(provenance, "parse_fetch_url", spy)
+    outcome = make(site, ledger=ledger, cache=False).fetch(start)
+    assert outcome.ok, outcome.detail
+    assert parsed == [start, "https://lab.example.net/ok"]
+
+
+def test_the_verdict_carries_the_url_it_parsed() -> None:
+    verdict = FetchPolicy(allowed_domains=["example.com"]).check("HTTPS://Docs.Example.com:443/a/../b#x")
+    assert verdict.allowed and verdict.url is not None
+    assert verdict.url.canonical == "https://docs.example.com/b"
+    assert str(verdict.url.url) == "https://docs.example.com/b"
+    refused = FetchPolicy(allowed_domains=["example.com"]).check("https://other.example/")
+    assert refused.url is not None and refused.url.host == "other.example"
+    assert FetchPolicy().check("ftp://x.example/").url is None
+
+
 def test_ledger_refuses_urls_not_seen_and_prefix_extensions(site: CorpusSite) -> None:
     seen = site.url("docs.example.com/guide/web-fetch")
     ledger = UrlLedger()

@@ -869,3 +869,22 @@ def test_entry_without_port_never_opens_more_than_80_and_443() -> None:
         refused(vet(guard, "http://docs.example.com:8080/")).kind == "address"
     )  # port allowed, host not opened
     assert refused(vet(guard, "http://docs.example.com/")).kind == "port"  # 80 was narrowed away
+
+
+def test_a_parsed_url_is_vetted_without_parsing_it_again() -> None:
+    from webfetch_kit.rules.urls import ParsedUrl, parse_fetch_url
+
+    parsed = parse_fetch_url("http://Rebind.Example:80/x")
+    assert isinstance(parsed, ParsedUrl)
+    resolver = FakeResolver(table={"rebind.example": ["127.0.0.1"]})
+    outcome = NetGuard(resolver=resolver).vet(parsed, deadline=soon())
+    assert outcome == refused(vet(NetGuard(resolver=resolver), "http://rebind.example/x"))
+    public = FakeResolver(table={"rebind.example": ["93.184.215.14"]})
+    target = pinned(NetGuard(resolver=public).vet(parsed, deadline=soon()))
+    assert (target.host, target.port, target.ip) == ("rebind.example", 80, "93.184.215.14")
+    downgrade = NetGuard(resolver=public).vet(
+        parsed, deadline=soon(), previous=parse_fetch_url("https://a.example/")
+    )  # type: ignore[arg-type]
+    assert refused(downgrade).reason == (
+        "redirect from https://a.example/ downgrades https to http: http://rebind.example/x"
+    )

@@ -344,15 +344,17 @@ class Fetcher:
             hit = self.cache.get(canonical)
             if hit is not None:
                 return self._finish(url, hit, from_cache=True)
-        current = first.url
-        previous: httpx.URL | None = None
+        # Each hop's URL is parsed once, by the policy check; the ledger, the cache key and the guard
+        # all use the ParsedUrl its verdict carries.
+        current = first
+        previous: ParsedUrl | None = None
         for _hop in range(MAX_REDIRECTS + 1):
             target = await asyncio.get_running_loop().run_in_executor(
                 None, functools.partial(self.guard.vet, current, deadline=deadline, previous=previous)
             )
             if isinstance(target, Refusal):
                 return _Failure(target.problem)
-            response = await self._send(client, target, current)
+            response = await self._send(client, target, current.url)
             if isinstance(response, _Failure):
                 return response
             try:
@@ -362,14 +364,14 @@ class Fetcher:
                         return _fail(
                             "url_not_accessible", f"redirect {response.status_code} without a Location header"
                         )
-                    next_url = str(current.join(location))
+                    next_url = str(current.url.join(location))
                     redirects.append(next_url)
                     hop = self._check(next_url, first_hop=False)
                     if isinstance(hop, _Failure):
                         return hop
-                    previous, current = current, hop.url
+                    previous, current = current, hop
                     continue
-                entry = await self._read(response, canonical, current, deadline)
+                entry = await self._read(response, canonical, current.url, deadline)
             finally:
                 await response.aclose()
             if isinstance(entry, _Failure):

@@ -49,7 +49,7 @@ import httpx
 
 from ..errors import ConfigError, GuardRefusal
 from ..problem import Problem
-from ..rules.urls import ends_in_a_number, normalize_host
+from ..rules.urls import ParsedUrl, ends_in_a_number, normalize_host
 from .bounded import run_on_worker
 
 if TYPE_CHECKING:
@@ -710,7 +710,11 @@ class NetGuard:
         )
 
     def vet(
-        self, url: httpx.URL, *, deadline: float, previous: httpx.URL | None = None
+        self,
+        url: httpx.URL | ParsedUrl,
+        *,
+        deadline: float,
+        previous: httpx.URL | ParsedUrl | None = None,
     ) -> PinnedTarget | Refusal:
         """Decide whether ``url`` may be fetched and, if so, which address to connect to.
 
@@ -718,7 +722,9 @@ class NetGuard:
         redirected). Resolution is bounded by ``deadline``.
 
         Args:
-            url: The URL to fetch, parsed by httpx (the parser that will send it).
+            url: The URL to fetch: the :class:`~webfetch_kit.rules.urls.ParsedUrl` a policy verdict
+                carries (the fetcher passes that, so the URL is not parsed again), or any ``httpx.URL``,
+                whose scheme, user info and host the guard then checks itself.
             deadline: Absolute ``time.monotonic()`` value by which DNS must have answered.
             previous: The URL of the previous hop when following a redirect.
 
@@ -726,28 +732,26 @@ class NetGuard:
             A :class:`PinnedTarget` to build the request from, or a :class:`Refusal` whose error code is
             ``invalid_tool_input`` or ``url_not_accessible`` (see the module docstring).
         """
-        scheme = url.scheme
-        if scheme not in _SCHEME_PORTS:
-            return _refuse("invalid_tool_input", f"scheme {scheme!r} is not http or https", "invalid_url")
-        if url.userinfo:
-            return _refuse(
-                "invalid_tool_input", "URLs with a user name or password are not fetched", "invalid_url"
-            )
-        raw = url.raw_host.decode("ascii", "replace").lower()
-        if not raw or not set(raw) <= _HOST_CHARS:
-            return _refuse(
-                "invalid_tool_input",
-                f"host {raw!r} is empty or has characters hosts cannot have",
-                "invalid_url",
-            )
-        host = _url_host(url)
-        if not host or ".." in host or host.startswith("."):
-            return _refuse("invalid_tool_input", f"host {raw!r} has an empty label", "invalid_url")
+        if isinstance(url, ParsedUrl):
+            # rules.urls judged scheme, user info and host already; the character check is repeated
+            # because it costs nothing (defence in depth: the pin must never be built on an odd host).
+            if not set(url.host) <= _HOST_CHARS:
+                return _refuse(
+                    "invalid_tool_input", f"host {url.host!r} has characters hosts cannot have", "invalid_url"
+                )
+            target, scheme, host, literal = url.url, url.scheme, url.host, url.is_ip
+        else:
+            judged = _judge_httpx_url(url)
+            if isinstance(judged, Refusal):
+                return judged
+            target, scheme, host, literal = url, url.scheme, judged, _is_ip_literal(judged)
         if previous is not None and previous.scheme == "https" and scheme == "http":
             return _refuse(
-                "url_not_accessible", f"redirect from {previous} downgrades https to http: {url}", "downgrade"
+                "url_not_accessible",
+                f"redirect from {_shown(previous)} downgrades https to http: {target}",
+                "downgrade",
             )
-        port = _url_port(url)
+        port = _url_port(target)
         opened = self.is_opened(host, port)
         if not opened and port not in self.allowed_ports:
             return _refuse(
@@ -757,7 +761,6 @@ class NetGuard:
                 "port",
             )
 
-        literal = _is_ip_literal(host)
         if not literal and ends_in_a_number(host):
             meaning = numeric_host_address(host)
             read_as = (
@@ -784,6 +787,29 @@ class NetGuard:
                     )
         texts = tuple(str(a) for a in addresses)
         return PinnedTarget(host=host, port=port, ip=texts[0], scheme=scheme, addresses=texts)
+
+
+def _judge_httpx_url(url: httpx.URL) -> str | Refusal:
+    """The host of a URL that did not come through rules.urls, or why the guard cannot judge it."""
+    if url.scheme not in _SCHEME_PORTS:
+        return _refuse("invalid_tool_input", f"scheme {url.scheme!r} is not http or https", "invalid_url")
+    if url.userinfo:
+        return _refuse(
+            "invalid_tool_input", "URLs with a user name or password are not fetched", "invalid_url"
+        )
+    raw = url.raw_host.decode("ascii", "replace").lower()
+    if not raw or not set(raw) <= _HOST_CHARS:
+        return _refuse(
+            "invalid_tool_input", f"host {raw!r} is empty or has characters hosts cannot have", "invalid_url"
+        )
+    host = _url_host(url)
+    if not host or ".." in host or host.startswith("."):
+        return _refuse("invalid_tool_input", f"host {raw!r} has an empty label", "invalid_url")
+    return host
+
+
+def _shown(url: httpx.URL | ParsedUrl) -> str:
+    return url.canonical if isinstance(url, ParsedUrl) else str(url)
 
 
 def _parse_answer(host: str, answer: Sequence[str]) -> list[IPAddress] | Refusal:
