@@ -145,7 +145,7 @@ def test_pure_folders_import_no_machinery() -> None:
         "sqlite3",
         "httpx",
     }
-    allowed_httpx = {"webfetch_kit.rules.urls", "webfetch_kit.rules.policy"}  # httpx.URL is the URL parser
+    allowed_httpx = {"webfetch_kit.rules.urls", "webfetch_kit.rules.domains"}  # httpx.URL is the URL parser
     allowed_threading = {"webfetch_kit.rules.usecount"}  # a lock around the counts, no workers
     wrong = []
     for name, path in MODULES.items():

@@ -61,7 +61,7 @@ _LAZY: dict[str, str] = {
     "TokenizerInfo": "tokens",
     "FetchPolicy": "rules.policy",
     "Verdict": "rules.verdict",
-    "web_search_param": "rules.policy",
+    "web_search_param": "rules.tooldefs",
     "PolicyWarning": "rules.homoglyphs",
     "UseCounter": "rules.usecount",
     "UrlLedger": "rules.provenance",
@@ -166,10 +166,10 @@ if typing.TYPE_CHECKING:
     from .reading.extract import pdf_page_texts as pdf_page_texts
     from .rules.homoglyphs import PolicyWarning as PolicyWarning
     from .rules.policy import FetchPolicy as FetchPolicy
-    from .rules.policy import web_search_param as web_search_param
     from .rules.provenance import Provenance as Provenance
     from .rules.provenance import UrlLedger as UrlLedger
     from .rules.provenance import extract_urls as extract_urls
+    from .rules.tooldefs import web_search_param as web_search_param
     from .rules.urls import ParsedUrl as ParsedUrl
     from .rules.urls import UrlProblem as UrlProblem
     from .rules.urls import canonical_url as canonical_url

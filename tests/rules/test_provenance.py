@@ -209,3 +209,19 @@ def test_a_url_source_document_is_recorded_exactly() -> None:
     )
     assert ledger.permits(url)
     assert not ledger.permits("https://example.com/it")
+
+
+def test_url_sources_are_validated_by_provenance_for_the_policy_and_the_ledger() -> None:
+    from webfetch_kit.rules.policy import FetchPolicy
+    from webfetch_kit.rules.provenance import check_url_sources
+
+    bad = {"user_input": {"type": "only"}}
+    message = "url_sources['user_input'] must have 'type' one of ['all', 'none'], got {'type': 'only'}"
+    for attempt in (
+        lambda: check_url_sources(bad),
+        lambda: UrlLedger(url_sources=bad),  # type: ignore[arg-type]
+        lambda: FetchPolicy(url_sources=bad),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(PolicyError) as caught:
+            attempt()
+        assert str(caught.value) == message

@@ -42,6 +42,7 @@ from ..problem import Problem
 from ..reading.extract import Document, read_document
 from ..rules.policy import FetchPolicy
 from ..rules.urls import ParsedUrl
+from ..rules.usecount import UseCounter
 from ..tokens import count_tokens, truncate_to_tokens
 from .bounded import BoundedDecoder, DecodedTooLarge, UnboundedEncoding
 from .cache import CachedFetch, FetchCache
@@ -211,13 +212,13 @@ class Fetcher:
             self.cache = cache
         self._transport = transport
         self._client = client
-        self._counter = self.policy.new_counter()
+        self._counter = UseCounter(self.policy.max_uses)
 
     # ------------------------------------------------------------------ public API
 
     def new_request(self) -> None:
         """Start a new API request: ``max_uses`` counts fetches per request."""
-        self._counter = self.policy.new_counter()
+        self._counter = UseCounter(self.policy.max_uses)
 
     def fetch(self, url: str, *, use_cache: bool | None = None) -> FetchOutcome:
         """Fetch one URL (blocking; safe inside a running notebook event loop)."""

@@ -18,25 +18,26 @@ means every source. The ledger records every source and applies ``url_sources`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..blocks import content_blocks, plain
+from ..errors import PolicyError
 from ..problem import Problem
-from .policy import FetchPolicy
 from .urls import ParsedUrl, parse_fetch_url
 from .verdict import Verdict
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchURLSourcesParam
 
-__all__ = ["Provenance", "UrlLedger", "extract_urls"]
+__all__ = ["Provenance", "UrlLedger", "check_url_sources", "extract_urls"]
 
 _SERVER_RESULT_TOOLS = {"web_search_tool_result": "web_search", "web_fetch_tool_result": "web_fetch"}
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
+_URL_SOURCE_KEYS = {"user_input", "client_tool_results", "server_tool_results"}
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,42 @@ def _document_parts(block: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     return [], []
 
 
+def check_url_sources(value: object) -> None:
+    """Validate a ``url_sources`` dict (the SDK's ``WebFetchURLSourcesParam``); None is valid (every source).
+
+    Raises:
+        PolicyError: an unknown key, a ``type`` the key does not take, or ``only``/``except`` without a
+            list of ``{'type': 'tool_reference', 'name': ...}``.
+    """
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        raise PolicyError(
+            f"url_sources must be a dict like {{'user_input': {{'type': 'all'}}}}, got {value!r}"
+        )
+    for key, spec in value.items():
+        if key not in _URL_SOURCE_KEYS:
+            raise PolicyError(
+                f"url_sources has an unknown key {key!r}: use one of {sorted(_URL_SOURCE_KEYS)}"
+            )
+        kinds = ("all", "none") if key == "user_input" else ("all", "none", "only", "except")
+        kind = spec.get("type") if isinstance(spec, Mapping) else None
+        if kind not in kinds:
+            raise PolicyError(f"url_sources[{key!r}] must have 'type' one of {list(kinds)}, got {spec!r}")
+        if kind in ("only", "except"):
+            tools = spec.get("tools")
+            if not isinstance(tools, Sequence) or not all(
+                isinstance(t, Mapping)
+                and t.get("type") == "tool_reference"
+                and isinstance(t.get("name"), str)
+                for t in tools
+            ):
+                raise PolicyError(
+                    f"url_sources[{key!r}] needs 'tools': a list of "
+                    "{'type': 'tool_reference', 'name': TOOL_NAME}"
+                )
+
+
 class UrlLedger:
     """The URLs present in a conversation so far, with where each came from.
 
@@ -114,8 +151,7 @@ class UrlLedger:
     """
 
     def __init__(self, url_sources: WebFetchURLSourcesParam | None = None) -> None:
-        # The policy validates the same dict, so both say the same thing (PolicyError).
-        FetchPolicy(url_sources=url_sources)
+        check_url_sources(url_sources)  # FetchPolicy validates its url_sources here too
         self.url_sources = url_sources
         self._seen: dict[str, list[Provenance]] = {}
         self._tool_names: dict[str, str] = {}

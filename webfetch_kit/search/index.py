@@ -15,8 +15,8 @@ How a query runs:
 3. FTS5's ``bm25()`` ranks the matches with the title weighted ``TITLE_WEIGHT`` times the body and the
    meta description ``DESCRIPTION_WEIGHT`` times (all Porter-stemmed, so "caching" matches "cache").
    Equal scores are ordered by URL, so results never depend on insertion order.
-4. Domain filters go through :class:`webfetch_kit.rules.policy.FetchPolicy`, the same label-boundary
-   matcher the fetch tool uses: ``example.com`` admits ``docs.example.com`` but not ``badexample.com``.
+4. Domain filters go through :class:`webfetch_kit.rules.domains.DomainLists`, the same label-boundary
+   matcher the fetch policy uses: ``example.com`` admits ``docs.example.com`` but not ``badexample.com``.
 
 ``encrypted_content`` is **encoded, not encrypted**: ``wfk1.`` followed by the base64url (unpadded) of the
 zlib-compressed JSON ``{"v": 1, "url": ..., "title": ..., "text": ...}``. Anyone can read it with
@@ -641,14 +641,9 @@ def _domain_filter(
 ) -> Callable[[str], bool] | None:
     if allowed_domains is None and blocked_domains is None:
         return None
-    from ..rules.policy import FetchPolicy
+    from ..rules.domains import DomainLists
 
-    policy = FetchPolicy(allowed_domains=allowed_domains, blocked_domains=blocked_domains)
-
-    def admits(url: str) -> bool:
-        return bool(policy.check(url).allowed)
-
-    return admits
+    return DomainLists.parse(allowed_domains, blocked_domains).admits
 
 
 def _corpus_search_documents(
