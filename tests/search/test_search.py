@@ -135,7 +135,7 @@ def test_equal_scores_are_ordered_by_url(documents: list[SearchDocument]) -> Non
 def test_max_results_limits_hits(index: SearchIndex) -> None:
     assert len(index.search("prompt caching", max_results=10)) == 5
     assert len(index.search("prompt caching", max_results=2)) == 2
-    with pytest.raises(ConfigError, match="max_results must be at least 1, got 0"):
+    with pytest.raises(ConfigError, match=r"^max_results must be a positive whole number, got 0$"):
         index.search("prompt caching", max_results=0)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..citations.core import SourceDocument, number_documents, read_document
+from ..reading.extract import PAGE_SEPARATOR
 
 __all__ = ["DocumentRef", "document_text", "find_documents"]
 
@@ -50,8 +51,10 @@ def _units(document: SourceDocument) -> tuple[Kind, tuple[str, ...]]:
 
 
 def document_text(document: Mapping[str, Any]) -> str:
-    """The readable text of a ``document`` block (pages or blocks joined by a newline)."""
-    return "\n".join(_units(read_document(document))[1])
+    """The readable text of a ``document`` block (a PDF's pages joined by ``PAGE_SEPARATOR``, as extraction
+    joins them; a ``content`` document's blocks by a newline)."""
+    kind, units = _units(read_document(document))
+    return (PAGE_SEPARATOR if kind == "pdf" else "\n").join(units)
 
 
 def find_documents(

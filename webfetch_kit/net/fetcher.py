@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ..blocks import document_block, web_fetch_error_block, web_fetch_result_block
-from ..errors import ConfigError
+from ..errors import ConfigError, check_positive_int
 from ..problem import Problem
 from ..reading.extract import Document, read_document
 from ..rules.policy import FetchPolicy
@@ -251,8 +251,7 @@ class Fetcher:
         use_cache: bool | None = None,
     ) -> list[FetchOutcome]:
         """Fetch several URLs concurrently from async code; outcomes in input order."""
-        if concurrency < 1:
-            raise ConfigError(f"concurrency must be at least 1, got {concurrency}")
+        check_positive_int(concurrency, "concurrency")
         urls = list(urls)
         gate = asyncio.Semaphore(concurrency)
         bar = _progress_bar(len(urls), enabled=progress)

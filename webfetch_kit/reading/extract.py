@@ -65,6 +65,7 @@ MAX_TEXT_TITLE_CHARS = 100
 class Document:
     """A fetched body as the web fetch tool would hand it to the model.
 
+    Stage: reading's output (bytes → Document); the fetcher caches it and turns it into a result block.
     ``media_type`` is ``"text/plain"`` for HTML and text (a text source) and ``"application/pdf"``
     for PDFs, whose ``source_bytes`` go into a base64 source. ``pages`` is empty except for PDFs.
     """

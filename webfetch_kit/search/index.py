@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..blocks import web_search_error_block, web_search_result, web_search_result_block
-from ..errors import ConfigError, SearchError
+from ..errors import ConfigError, SearchError, check_positive_int
 from ..problem import Problem
 
 if TYPE_CHECKING:
@@ -115,6 +115,8 @@ _STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 class SearchDocument:
     """One page of the searchable corpus.
 
+    Stage: search's input, what the index stores (made from a corpus entry and its extracted text, or
+    given by a caller to :meth:`SearchIndex.from_documents`).
     ``description`` (a page's meta description) is searched, weighted ``DESCRIPTION_WEIGHT``, but is
     not part of the text carried in ``encrypted_content``.
     """
@@ -604,8 +606,7 @@ class SearchIndex:
         allowed_domains: Sequence[str] | None,
         blocked_domains: Sequence[str] | None,
     ) -> list[tuple[SearchHit, str]] | Problem:
-        if max_results < 1:
-            raise ConfigError(f"max_results must be at least 1, got {max_results}")
+        check_positive_int(max_results, "max_results")
         if len(query) > MAX_QUERY_CHARS:
             return Problem(
                 "query_too_long", f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
