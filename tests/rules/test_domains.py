@@ -40,3 +40,20 @@ def test_the_search_filter_and_the_fetch_policy_agree(lists: dict[str, list[str]
 def test_both_lists_are_refused_with_the_tool_rule() -> None:
     with pytest.raises(PolicyError, match=r"^allowed_domains and blocked_domains cannot both be set"):
         DomainLists.parse(["a.com"], ["b.com"])
+
+
+def test_normalize_path_never_makes_a_dot_segment() -> None:
+    from webfetch_kit.rules.domains import normalize_path
+
+    assert normalize_path("/a/%2e%2e/b") == "/a/%2E%2E/b"
+    assert normalize_path("//%62log//x") == "/blog/x"
+    assert normalize_path("/caf%c3%a9") == "/caf%C3%A9"
+
+
+def test_a_lookalike_under_a_blocked_subpath_with_encoded_dots_is_refused() -> None:
+    # "dоcs" with a Cyrillic о: it looks like the blocked host, and its encoded "../" hides the subpath.
+    policy = FetchPolicy(blocked_domains=["docs.example.com/blog"])
+    verdict = policy.check("https://xn--dcs-sed.example.com/x/%2e%2e/blog/y")
+    assert verdict.error_code == "url_not_allowed"
+    assert verdict.rule == "docs.example.com/blog"
+    assert policy.check("https://xn--dcs-sed.example.com/x/y").allowed

@@ -9,7 +9,8 @@ Rules, each quoting the web fetch tool documentation ("Domain filtering"):
   ``example.com.evil.net``. Wildcards are refused (they would be redundant or misleading).
 * "Subpaths are supported (``example.com/blog``)" -- matching is on whole path segments after the path is
   normalised the way httpx sends it (dot segments removed) plus: repeated slashes collapsed and
-  percent-encoded unreserved characters decoded (``%62log`` is ``blog``). Paths compare case-sensitively.
+  percent-encoded unreserved characters but the dot decoded (``%62log`` is ``blog``). Paths compare
+  case-sensitively.
   A URL whose host is under a subpath entry and whose path holds an encoded ``.``, ``/`` or ``\\``
   (``%2e``, ``%2f``, ``%5c``, any case) is refused with ``url_not_allowed``: servers disagree on what such
   a path means, so no subpath rule can be trusted to judge it (the URL itself is well formed, which is
@@ -51,7 +52,8 @@ __all__ = ["DomainLists", "DomainRule", "covers", "normalize_path", "parse_domai
 
 _ENCODED_SEPARATOR = re.compile(r"%(2e|2f|5c)", re.IGNORECASE)
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
-_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+# RFC 3986 unreserved characters, less "." (see normalize_path).
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_~")
 _ENTRY_FORBIDDEN = {
     "@": "remove the user name (the part before '@')",
     "?": "remove the query (the part from '?')",
@@ -82,10 +84,14 @@ class DomainRule:
 
 
 def normalize_path(path: str) -> str:
-    """Normalise a URL path for segment matching (dot segments, repeated slashes, unreserved escapes).
+    """Normalise a URL path for segment matching: repeated slashes collapsed, unreserved escapes decoded.
+
+    Dot segments are not handled here because they cannot occur: httpx removes them from every URL it
+    parses (an entry's path goes through httpx too), and ``%2e`` is not decoded (an encoded dot stays
+    ``%2E``, which the domain lists treat as an encoded separator), so decoding never makes a new one.
 
     Args:
-        path: a percent-encoded path starting with ``/``.
+        path: a percent-encoded path starting with ``/``, as httpx sends it.
 
     Returns:
         The normalised path; ``/`` stays ``/`` and no other result ends with ``/`` unless the input did.
@@ -95,24 +101,7 @@ def normalize_path(path: str) -> str:
         ch = chr(int(match.group(1), 16))
         return ch if ch in _UNRESERVED else f"%{match.group(1).upper()}"
 
-    path = _PERCENT.sub(unescape, path)
-    # RFC 3986 section 5.2.4 remove_dot_segments, on segments.
-    out: list[str] = []
-    segments = path.split("/")
-    for i, seg in enumerate(segments):
-        last = i == len(segments) - 1
-        if seg == ".":
-            if last:
-                out.append("")
-        elif seg == "..":
-            if len(out) > 1:
-                out.pop()
-            if last:
-                out.append("")
-        else:
-            out.append(seg)
-    joined = "/".join(out)
-    joined = re.sub(r"/{2,}", "/", joined)
+    joined = re.sub(r"/{2,}", "/", _PERCENT.sub(unescape, path))
     return joined if joined.startswith("/") else "/" + joined
 
 
@@ -317,8 +306,12 @@ class DomainLists:
             for rule in rules:
                 rule_skeleton = rule.label_skeletons
                 n = len(rule_skeleton)
+                # A look-alike under a blocked subpath with an encoded separator is refused like the
+                # real host would be: no subpath rule can judge such a path.
                 if host_skeleton[-n:] == rule_skeleton and (
-                    rule.path is None or _path_covers(rule.path, path)
+                    rule.path is None
+                    or _path_covers(rule.path, path)
+                    or _ENCODED_SEPARATOR.search(parsed.path) is not None
                 ):
                     return _not_allowed(
                         f"{parsed.unicode_host} looks like the blocked {rule.entry!r} "
