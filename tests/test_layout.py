@@ -32,16 +32,6 @@ LAYERS: list[set[str]] = [
 ]
 # Rules and reading are pure: they may not import anything that does I/O or schedules work.
 PURE = {"rules", "reading"}
-# Arrows known to point the wrong way, to be removed as the re-housing issue (#10) lands: reading runs its
-# parsers on net's bounded workers (net should run reading's pure functions instead).
-KNOWN_WRONG = {
-    "webfetch_kit.reading.html -> webfetch_kit.net",
-    "webfetch_kit.reading.html -> webfetch_kit.net.bounded",
-    "webfetch_kit.reading.pdf -> webfetch_kit.net",
-    "webfetch_kit.reading.pdf -> webfetch_kit.net.bounded",
-    "webfetch_kit.reading.html imports threading",
-    "webfetch_kit.reading.pdf imports threading",
-}
 
 
 def module_name(path: Path) -> str:
@@ -131,7 +121,7 @@ def test_arrows_point_one_way() -> None:
         for dep in deps
         if dep != "webfetch_kit" and layer_of(dep) > layer_of(name)
     )
-    assert sorted(set(wrong) - KNOWN_WRONG) == []
+    assert sorted(wrong) == []
 
 
 def test_pure_folders_import_no_machinery() -> None:
@@ -166,7 +156,7 @@ def test_pure_folders_import_no_machinery() -> None:
                     or (top == "threading" and name in allowed_threading)
                 ):
                     wrong.append(f"{name} imports {mod}")
-    assert sorted(set(wrong) - KNOWN_WRONG) == []
+    assert sorted(wrong) == []
 
 
 def test_at_most_ten_modules_at_the_root() -> None:

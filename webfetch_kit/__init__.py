@@ -75,7 +75,7 @@ _LAZY: dict[str, str] = {
     "address_problem": "net.guard",
     "extract_document": "reading.extract",
     "Document": "reading.extract",
-    "pdf_page_texts": "reading.extract",
+    "pdf_page_texts": "net.reader",
     "page_of_offset": "reading.extract",
     "Fetcher": "net.fetcher",
     "FetchOutcome": "net.fetcher",
@@ -160,10 +160,10 @@ if typing.TYPE_CHECKING:
     from .net.fetcher import FetchOutcome as FetchOutcome
     from .net.guard import NetGuard as NetGuard
     from .net.guard import address_problem as address_problem
+    from .net.reader import pdf_page_texts as pdf_page_texts
     from .reading.extract import Document as Document
     from .reading.extract import extract_document as extract_document
     from .reading.extract import page_of_offset as page_of_offset
-    from .reading.extract import pdf_page_texts as pdf_page_texts
     from .rules.homoglyphs import PolicyWarning as PolicyWarning
     from .rules.policy import FetchPolicy as FetchPolicy
     from .rules.provenance import Provenance as Provenance

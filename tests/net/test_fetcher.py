@@ -16,7 +16,7 @@ from webfetch_kit.errors import ConfigError
 from webfetch_kit.lab.corpus import CorpusSite
 from webfetch_kit.net.cache import FetchCache
 from webfetch_kit.net.fetcher import Fetcher, FetchOutcome
-from webfetch_kit.reading.extract import pdf_page_texts
+from webfetch_kit.net.reader import pdf_page_texts
 from webfetch_kit.rules.policy import FetchPolicy
 from webfetch_kit.rules.provenance import UrlLedger
 from webfetch_kit.tokens import count_tokens

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from webfetch_kit.errors import ContentError
+from webfetch_kit.problem import Problem
 from webfetch_kit.reading.extract import (
     PAGE_SEPARATOR,
     Document,
     extract_document,
     page_of_offset,
     page_spans,
-    pdf_page_texts,
+    start_reading,
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
@@ -289,7 +290,7 @@ def test_pathological_page_is_capped_and_bounded_in_time() -> None:
     body = _megabytes_of_tags()
     assert len(body) > 5_000_000
     started = time.monotonic()
-    doc = extract_document(body, "text/html", html_timeout=1.0)
+    doc = extract_document(body, "text/html")
     elapsed = time.monotonic() - started
     assert elapsed < 4.0
     assert doc.has_note("html_truncated")
@@ -299,13 +300,17 @@ def test_pathological_page_is_capped_and_bounded_in_time() -> None:
 
 
 def test_deep_nesting_and_attribute_soup_return_quickly() -> None:
+    # Attribute soup skips trafilatura (its time grows with attributes): the work is bounded, not the wait.
     deep = "<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "</body></html>"
     attrs = " ".join(f'data-a{i}="{"v" * 40}"' for i in range(2_000))
     soup = "<html><body>" + f"<p {attrs}>para</p>" * 200 + "</body></html>"
     for page in (deep, soup):
         started = time.monotonic()
-        extract_document(page.encode(), "text/html", html_timeout=2.0)
+        doc = extract_document(page.encode(), "text/html")
         assert time.monotonic() - started < 5.0
+    assert doc.note("html_too_complex") == (
+        "html_too_complex: more than 20000 attributes; main-text extraction skipped"
+    )
 
 
 def test_unclosed_scripts_are_stripped_in_linear_time() -> None:
@@ -316,19 +321,43 @@ def test_unclosed_scripts_are_stripped_in_linear_time() -> None:
     assert "var x" not in doc.text
 
 
-def test_timeout_returns_noted_fallback() -> None:
-    # 20,000 paragraphs: under the element cap, but trafilatura needs seconds for them (about 2.5 s here)
-    paragraphs = "".join(
-        f"<p>Paragraph {i} of the tide log, with some text in it.</p>" for i in range(20_000)
-    )
-    body = f"<html><head><title>Tide log</title></head><body>{paragraphs}</body></html>".encode()
-    started = time.monotonic()
-    doc = extract_document(body, "text/html", html_timeout=0.25)
-    assert time.monotonic() - started < 2.0
+def test_a_stopped_html_reading_gives_the_noted_visible_text() -> None:
+    # What the fetcher gets when trafilatura overruns its time bound (net.reader): no clock needed here.
+    body = b"<html><head><title>Tide log</title></head><body><p>One.</p><p>Two.</p></body></html>"
+    reading = start_reading(body, "text/html")
+    assert not isinstance(reading, Problem) and reading.kind == "html"
+    doc = reading.document(stopped="0.25 s")
+    assert not isinstance(doc, Problem)
     assert doc.note("extraction_timeout") == "extraction_timeout: trafilatura took longer than 0.25 s"
     assert doc.used_fallback
-    assert doc.title == "Tide log"
-    assert doc.text.startswith("Paragraph 0 of the tide log, with some text in it.\nParagraph 1 of")
+    assert (doc.title, doc.text) == ("Tide log", "One.\nTwo.")
+
+
+def test_a_stopped_pdf_reading_keeps_the_pages_read_so_far() -> None:
+    from webfetch_kit.reading.pdf import PdfReading
+
+    reading = PdfReading(b"%PDF-1.7", pages=["only the first page"], page_count=5)
+    result = reading.result(stopped="20 s")
+    assert not isinstance(result, Problem)
+    assert result.pages == ("only the first page",)
+    assert result.notes == ("pdf_timeout: text extracted from 1 of 5 pages in 20 s",)
+    unopened = PdfReading(b"%PDF-1.7").result(stopped="20 s")
+    assert unopened == Problem("unavailable", "the PDF could not be opened within 20 s")
+
+
+def test_reading_imports_no_threads_and_no_clock() -> None:
+    import ast
+
+    import webfetch_kit.reading as reading
+
+    for path in Path(reading.__file__).parent.glob("*.py"):
+        names = {
+            alias.name.split(".")[0]
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+        }
+        assert not names & {"threading", "time", "concurrent", "asyncio"}, path.name
 
 
 def test_markup_cap_is_configurable() -> None:
@@ -426,14 +455,6 @@ def test_pdf_page_cap_is_noted() -> None:
     assert doc.source_bytes == paper("agents-that-fetch.pdf")
 
 
-def test_pdf_page_texts_matches_document_pages() -> None:
-    body = paper("token-budgets.pdf")
-    assert pdf_page_texts(body) == extract_document(body, "application/pdf").pages
-    with pytest.raises(ContentError) as caught:
-        pdf_page_texts(fixture("article.html"))
-    assert caught.value.error_code == "unsupported_content_type"
-
-
 def test_encrypted_pdf_needs_a_password() -> None:
     with pytest.raises(ContentError) as caught:
         extract_document(paper("encrypted.pdf"), "application/pdf")
@@ -507,22 +528,6 @@ def test_characters_that_grow_when_lowercased_do_not_shift_script_removal() -> N
     document = extract_document(body, "text/html; charset=utf-8")
     assert "Text after the script survives." in document.text
     assert "secret" not in document.text
-
-
-def test_a_timed_out_pdf_read_raises_and_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    from webfetch_kit.reading import extract
-    from webfetch_kit.reading.pdf import PdfResult
-
-    original = (PAPERS / "tide-pools.pdf").read_bytes()
-    data = original + b"\n% a copy with its own cache key\n"
-    partial = PdfResult(("only the first page",), None, 5, ("pdf_timeout: text extracted from 1 of 5 pages",))
-    monkeypatch.setattr(extract, "read_pdf", lambda *args, **kwargs: partial)
-    with pytest.raises(ContentError, match="pdf_timeout") as caught:
-        extract.pdf_page_texts(data)
-    assert caught.value.error_code == "unavailable"
-    monkeypatch.undo()
-    assert extract.pdf_page_texts(data) == extract.pdf_page_texts(original)
-    assert len(extract.pdf_page_texts(data)) > 1
 
 
 def test_undeclared_utf16_with_a_byte_order_mark_is_text() -> None:

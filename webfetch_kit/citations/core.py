@@ -29,7 +29,7 @@ Verification (:func:`verify`):
 
 * ``char_location``: ``cited_text == text[start_char_index:end_char_index]`` exactly (end exclusive).
 * ``page_location``: pages are 1-based and ``end_page_number`` is exclusive; the cited text must occur in
-  the text of those pages (``extract.pdf_page_texts``, pypdf). The comparison collapses every run of
+  the text of those pages (``net.reader.pdf_page_texts``, pypdf). The comparison collapses every run of
   whitespace to one space, then, failing that, ignores whitespace altogether (PDF text extraction
   differs between extractors in line breaks and spacing, never in words); ``detail`` says which.
 * ``content_block_location``: the cited text must equal the text blocks ``[start:end)`` concatenated
@@ -228,7 +228,8 @@ def _source_document(
         text = str(source.get("data", ""))
     elif kind == "base64" and media_type == "application/pdf":
         try:
-            from ..reading.extract import PAGE_SEPARATOR, pdf_page_texts
+            from ..net.reader import pdf_page_texts
+            from ..reading.extract import PAGE_SEPARATOR
 
             pages = pdf_page_texts(base64.b64decode(str(source.get("data", "")), validate=True))
         except (binascii.Error, ValueError, ContentError):

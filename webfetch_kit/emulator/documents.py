@@ -6,7 +6,7 @@ The numbering rule lives in one place, :func:`webfetch_kit.citations.number_docu
 the stand-in quotes from.
 
 **Quotable text.** A ``text`` source quotes ``source.data``: ``char_location`` indices are offsets into it.
-A base64 PDF quotes its pages' extracted text (:func:`webfetch_kit.reading.extract.pdf_page_texts`):
+A base64 PDF quotes its pages' extracted text (:func:`webfetch_kit.net.reader.pdf_page_texts`):
 ``page_location`` page numbers are 1-based, ``end_page_number`` exclusive. A ``content`` source quotes
 its blocks (``content_block_location``, block indices, end exclusive; non-text blocks are empty).
 """

@@ -39,7 +39,7 @@ import httpx
 from ..blocks import document_block, web_fetch_error_block, web_fetch_result_block
 from ..errors import ConfigError, check_positive_int
 from ..problem import Problem
-from ..reading.extract import Document, read_document
+from ..reading.extract import Document
 from ..rules.policy import FetchPolicy
 from ..rules.urls import ParsedUrl
 from ..rules.usecount import UseCounter
@@ -48,6 +48,7 @@ from .bounded import BoundedDecoder, DecodedTooLarge, UnboundedEncoding
 from .cache import CachedFetch, FetchCache
 from .guard import NetGuard, PinnedTarget, Refusal, Resolver, make_client_kwargs, system_resolver
 from .loopthread import run_sync
+from .reader import read_bounded
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchToolResultBlockParam
@@ -484,7 +485,7 @@ class Fetcher:
 
 def _extract_and_count(body: bytes, content_type: str, url: str) -> tuple[Document, int] | Problem:
     # Counted once per network fetch and kept in the cache entry: a cache hit must not re-tokenise.
-    document = read_document(body, content_type, url)
+    document = read_bounded(body, content_type, url)
     if isinstance(document, Problem):
         return document
     return document, int(count_tokens(document.text))
