@@ -23,6 +23,7 @@ from webfetch_kit.search import (
     MAX_QUERY_TERMS,
     SearchDocument,
     SearchError,
+    SearchHit,
     SearchIndex,
     decode_encrypted_content,
     encode_encrypted_content,
@@ -53,7 +54,7 @@ def index(documents: list[SearchDocument]) -> SearchIndex:
     return SearchIndex.from_documents(documents)
 
 
-def urls(hits: list[search.SearchHit]) -> list[str]:
+def urls(hits: list[SearchHit]) -> list[str]:
     return [hit.url for hit in hits]
 
 

@@ -38,7 +38,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..search.index import decode_encrypted_content
+from ..problem import Problem
+from ..search.encrypted import read_encrypted_content
 from ..tokens import count_tokens
 from .documents import document_text
 
@@ -66,10 +67,9 @@ def _render_document(document: Mapping[str, Any]) -> str:
 
 def _render_search_result(result: Mapping[str, Any]) -> str:
     encrypted = str(result.get("encrypted_content", ""))
-    try:
-        page = decode_encrypted_content(encrypted).text
-    except Exception:  # not made by the kit (e.g. a real API result): count the opaque string
-        page = encrypted
+    decoded = read_encrypted_content(encrypted)
+    # Not made by the kit (e.g. a real API result): count the opaque string.
+    page = encrypted if isinstance(decoded, Problem) else decoded.text
     return f"{result.get('title', '')}\n{result.get('url', '')}\n{page}"
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..search.index import query_terms
+from ..search.terms import query_terms
 
 __all__ = ["question_terms", "score", "sentence_spans"]
 
