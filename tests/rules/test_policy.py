@@ -273,3 +273,38 @@ def test_a_non_ascii_subpath_entry_matches_the_url_as_it_is_sent(url: str) -> No
 def test_an_entry_ending_in_a_hex_label_is_an_address_like_the_guard_says() -> None:
     with pytest.raises(PolicyError, match="is an IP address: list domain names, not addresses"):
         FetchPolicy(allowed_domains=["foo.0x7f"])
+
+
+def test_a_look_alike_host_shows_its_punycode_in_the_reason() -> None:
+    verdict = FetchPolicy(allowed_domains=["docs.example.com"]).check("https://dоcs.example.com/guide/x")
+    assert verdict.reason == (
+        "d[о]cs.example.com/guide/x (punycode xn--dcs-sed.example.com) is not covered by any entry of "
+        "allowed_domains."
+    )
+    blocked = FetchPolicy(blocked_domains=["exаmple.com"]).check("https://www.exаmple.com/")
+    assert blocked.reason == (
+        "www.ex[а]mple.com (punycode www.xn--exmple-4nf.com) is blocked by 'ex[а]mple.com' "
+        "(punycode xn--exmple-4nf.com)."
+    )
+    assert FetchPolicy(allowed_domains=["example.com"]).check("https://example.com/").reason == (
+        "example.com is covered by 'example.com'."
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "fix"),
+    [
+        ("https://example.net:8443", "example.net"),
+        ("https://user@example.net:8443/blog/?q=1#top", "example.net/blog"),
+        ("http://", "example.com"),
+    ],
+)
+def test_a_scheme_fix_it_suggests_a_valid_entry(entry: str, fix: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        FetchPolicy(allowed_domains=[entry])
+    assert str(caught.value) == (
+        f"allowed_domains entry {entry!r} includes a scheme: domains are written without http:// or "
+        f"https:// (use {fix})"
+    )
+    if fix != "example.com":
+        FetchPolicy(allowed_domains=[fix])  # the suggestion is itself valid

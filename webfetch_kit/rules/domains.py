@@ -152,9 +152,9 @@ def parse_domain_entry(entry: object, list_name: str) -> DomainRule:
         raise PolicyError(f"{where} contains whitespace or a control character: remove it")
     scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):(//)?", entry)
     if scheme and (scheme.group(2) or scheme.group(1).lower() in {"http", "https"}):
-        rest = entry[scheme.end() :].rstrip("/") or "example.com"
         raise PolicyError(
-            f"{where} includes a scheme: domains are written without http:// or https:// (use {rest})"
+            f"{where} includes a scheme: domains are written without http:// or https:// "
+            f"(use {_fixed(entry[scheme.end() :])})"
         )
     for ch, fix in _ENTRY_FORBIDDEN.items():
         if ch in entry:
@@ -191,6 +191,19 @@ def parse_domain_entry(entry: object, list_name: str) -> DomainRule:
         normalized = normalize_path(encoded).rstrip("/")
         path = normalized or None
     return DomainRule(entry, host.ascii, host.unicode, path)
+
+
+def _fixed(rest: str) -> str:
+    """A valid entry to suggest for what followed a scheme: user name, port, query and fragment removed."""
+    host, slash, path = re.split(r"[?#]", rest, maxsplit=1)[0].partition("/")
+    host = host.rpartition("@")[2]
+    host = host if host.startswith("[") else host.partition(":")[0]
+    candidate = (host + slash + path).rstrip("/")
+    try:
+        parse_domain_entry(candidate, "allowed_domains")
+    except PolicyError:
+        return "example.com"
+    return candidate
 
 
 def parse_domain_list(value: object, list_name: str) -> tuple[DomainRule, ...] | None:
@@ -275,7 +288,7 @@ class DomainLists:
         tricky = self._encoded_separator(parsed, rules)
         if tricky is not None:
             return _not_allowed(
-                f"The path has an encoded '.', '/' or '\\', so the subpath rule {tricky.entry!r} "
+                f"The path has an encoded '.', '/' or '\\', so the subpath rule {_entry(tricky)} "
                 "cannot judge it safely.",
                 tricky,
                 parsed,
@@ -283,9 +296,9 @@ class DomainLists:
         path = normalize_path(parsed.path)
         rule = covers(rules, parsed.host, path)
         if rule is not None:
-            return Verdict.allow(f"{parsed.unicode_host} is covered by {rule.entry!r}.", rule.entry, parsed)
+            return Verdict.allow(f"{_host(parsed)} is covered by {_entry(rule)}.", rule.entry, parsed)
         return _not_allowed(
-            f"{parsed.unicode_host}{path} is not covered by any entry of allowed_domains.", None, parsed
+            f"{_host(parsed, path)} is not covered by any entry of allowed_domains.", None, parsed
         )
 
     def _check_blocked(self, parsed: ParsedUrl, rules: Sequence[DomainRule]) -> Verdict:
@@ -293,14 +306,14 @@ class DomainLists:
         if tricky is not None:
             return _not_allowed(
                 f"The path has an encoded '.', '/' or '\\', so it cannot be checked against the blocked "
-                f"subpath {tricky.entry!r}.",
+                f"subpath {_entry(tricky)}.",
                 tricky,
                 parsed,
             )
         path = normalize_path(parsed.path)
         blocking = covers(rules, parsed.host, path)
         if blocking is not None:
-            return _not_allowed(f"{parsed.unicode_host} is blocked by {blocking.entry!r}.", blocking, parsed)
+            return _not_allowed(f"{_host(parsed)} is blocked by {_entry(blocking)}.", blocking, parsed)
         if not parsed.is_ip:
             host_skeleton = [homoglyphs.skeleton(label) for label in parsed.unicode_host.split(".")]
             for rule in rules:
@@ -314,12 +327,22 @@ class DomainLists:
                     or _ENCODED_SEPARATOR.search(parsed.path) is not None
                 ):
                     return _not_allowed(
-                        f"{parsed.unicode_host} looks like the blocked {rule.entry!r} "
-                        "(confusable characters).",
+                        f"{_host(parsed)} looks like the blocked {_entry(rule)} (confusable characters).",
                         rule,
                         parsed,
                     )
-        return Verdict.allow(f"{parsed.unicode_host} is not on the blocked list.", url=parsed)
+        return Verdict.allow(f"{_host(parsed)} is not on the blocked list.", url=parsed)
+
+
+def _host(parsed: ParsedUrl, path: str = "") -> str:
+    # A look-alike host must not read like the real one: non-ASCII marked, punycode beside it.
+    return homoglyphs.display_host(parsed.unicode_host, parsed.host, path)
+
+
+def _entry(rule: DomainRule) -> str:
+    if rule.entry.isascii():
+        return repr(rule.entry)
+    return f"{homoglyphs.marked(rule.entry)!r} (punycode {rule.normalized})"
 
 
 def _not_allowed(reason: str, rule: DomainRule | None, parsed: ParsedUrl) -> Verdict:
