@@ -419,3 +419,28 @@ def test_the_policys_use_cache_false_bypasses_the_cache(site: CorpusSite) -> Non
     assert not first.from_cache and not second.from_cache
     assert site.count_for(path="/guide/citations") == 2
     assert make(site, FetchPolicy(use_cache=False), use_cache=True).use_cache is True
+
+
+def test_the_extract_mode_is_part_of_the_cache_key(site: CorpusSite) -> None:
+    cache = FetchCache()
+    url = site.url("docs.example.com/guide/caching")
+    plain = make(site, cache=cache).fetch(url)
+    api = make(site, cache=cache, extract_mode="api").fetch(url)
+    assert plain.ok and api.ok and plain.document is not None and api.document is not None
+    assert not api.from_cache  # a page cached as plain text is not served as Markdown
+    assert (plain.document.mode, api.document.mode) == ("text", "api")
+    assert api.document.text.startswith(f"{api.document.title}\n\n")
+    again = make(site, cache=cache, extract_mode="api").fetch(url)
+    assert again.from_cache and again.document == api.document
+    with pytest.raises(
+        ConfigError, match=r"^extract_mode must be one of \['api', 'main', 'text'\], got 'md'$"
+    ):
+        make(site, extract_mode="md")
+
+
+def test_an_on_disk_cache_keeps_the_modes_apart(site: CorpusSite, tmp_path: Path) -> None:
+    url = site.url("docs.example.com/guide/caching")
+    make(site, cache=FetchCache(directory=tmp_path), extract_mode="main").fetch(url)
+    fresh = FetchCache(directory=tmp_path)
+    assert fresh.get("https://docs.example.com/guide/caching", "main") is not None
+    assert fresh.get("https://docs.example.com/guide/caching", "text") is None

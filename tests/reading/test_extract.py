@@ -535,3 +535,58 @@ def test_undeclared_utf16_with_a_byte_order_mark_is_text() -> None:
     assert extract_document(body, "").text == "Hello from a UTF-16 file."
     with pytest.raises(ContentError, match="binary data"):
         extract_document(b"\x00\x01\x02 not text", "")
+
+
+# --- extraction modes ------------------------------------------------------------------------------
+
+_MODES_PAGE = b"""<!doctype html><html><head><title>Tide tables</title></head><body>
+<a href="#main">Skip to content</a>
+<nav><a href="/">Home</a> <a href="guide/tides">Tides</a></nav>
+<main id="main"><h1>Reading tide tables</h1>
+<p>High water comes twice a day; see <a href="../charts/harbour.html">the harbour chart</a> for depths and
+read the notes before you plan a walk on the flats at low water.</p>
+<p><img src="img/tide.png" alt="A tide curve"></p>
+<h2>In code</h2>
+<pre><code class="language-python">def next_high(t):
+    return t + 12.42</code></pre>
+<p>The period is twelve hours and twenty-five minutes, so each high water comes later each day.</p>
+</main></body></html>"""
+
+
+def test_api_mode_is_the_whole_page_as_markdown_like_the_real_tool() -> None:
+    doc = extract_document(_MODES_PAGE, "text/html", "https://docs.example.com/guide/", mode="api")
+    assert doc.mode == "api" and doc.title == "Tide tables"
+    assert doc.text.startswith("Tide tables\n\n[Skip to content](#main)\n\n[Home](/) [Tides](guide/tides)\n")
+    assert "# Reading tide tables" in doc.text
+    assert "[the harbour chart](../charts/harbour.html)" in doc.text  # relative hrefs as written
+    assert "![A tide curve](img/tide.png)" in doc.text
+    assert "```python\ndef next_high(t):\n    return t + 12.42\n```" in doc.text  # indentation kept
+    assert "## In code" in doc.text
+
+
+def test_main_mode_is_the_main_content_as_markdown_and_text_mode_is_plain() -> None:
+    main = extract_document(_MODES_PAGE, "text/html", mode="main")
+    assert main.mode == "main"
+    assert "[the harbour chart](../charts/harbour.html)" in main.text
+    assert "Skip to content" not in main.text
+    text = extract_document(_MODES_PAGE, "text/html")
+    assert text.mode == "text"
+    assert "the harbour chart for depths" in text.text and "](" not in text.text
+
+
+def test_an_unknown_mode_is_a_config_error() -> None:
+    from webfetch_kit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^mode must be one of \['api', 'main', 'text'\], got 'html'$"):
+        extract_document(_MODES_PAGE, "text/html", mode="html")  # type: ignore[arg-type]
+
+
+def test_the_markdown_converter_is_bounded_like_the_parser() -> None:
+    # 100,000 nested divs: html-to-markdown stops at 256 levels (as libxml2 does) instead of recursing on.
+    deep = ("<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "</body></html>").encode()
+    assert extract_document(deep, "text/html", mode="api").kind == "html"
+    big = _megabytes_of_tags()
+    doc = extract_document(big, "text/html", mode="api")
+    assert doc.note("html_truncated") == ("html_truncated: markup capped at 2000000 characters (of 5600026)")
+    assert not doc.has_note("html_too_complex")  # linear in the capped markup: no element cap needed
+    assert doc.text.startswith("***x***")

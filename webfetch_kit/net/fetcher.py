@@ -39,7 +39,7 @@ import httpx
 from ..blocks import document_block, web_fetch_error_block, web_fetch_result_block
 from ..errors import ConfigError, check_positive_int
 from ..problem import Problem
-from ..reading.extract import Document
+from ..reading.extract import EXTRACT_MODES, Document, ExtractMode
 from ..rules.policy import FetchPolicy
 from ..rules.urls import ParsedUrl
 from ..rules.usecount import UseCounter
@@ -164,6 +164,10 @@ class Fetcher:
             (the tool option of versions 20260309 and later), which defaults to using the cache.
         user_agent: the User-Agent header sent.
         clock: wall clock for ``retrieved_at`` (the cache has its own, usually the same).
+        extract_mode: how HTML becomes text: ``"api"`` (the whole page as Markdown, as the real tool
+            returns it), ``"main"`` (main content as Markdown) or ``"text"`` (plain main text, the default
+            for now); see :func:`~webfetch_kit.reading.extract.extract_document`. Part of the cache key,
+            so a page cached in one mode is never served in another.
     """
 
     def __init__(
@@ -182,6 +186,7 @@ class Fetcher:
         use_cache: bool | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         clock: Callable[[], float] = time.time,
+        extract_mode: ExtractMode = "text",
     ) -> None:
         if transport is not None and client is not None:
             raise ConfigError("give Fetcher either transport= or client=, not both")
@@ -194,6 +199,8 @@ class Fetcher:
             raise ConfigError(
                 "Fetcher(client=) needs an httpx.AsyncClient(trust_env=False): a proxy bypasses the guard"
             )
+        if extract_mode not in EXTRACT_MODES:
+            raise ConfigError(f"extract_mode must be one of {list(EXTRACT_MODES)}, got {extract_mode!r}")
         if timeout <= 0 or deadline <= 0 or max_bytes <= 0:
             raise ConfigError("Fetcher needs timeout, deadline and max_bytes greater than 0")
         self.policy = policy if policy is not None else FetchPolicy()
@@ -205,6 +212,7 @@ class Fetcher:
         self.use_cache = use_cache if use_cache is not None else self.policy.use_cache is not False
         self.user_agent = user_agent
         self.clock = clock
+        self.extract_mode: ExtractMode = extract_mode
         if cache is False:
             self.cache: FetchCache | None = None
         elif cache is None or cache is True:
@@ -342,7 +350,7 @@ class Fetcher:
             return first
         canonical = first.canonical
         if use_cache and self.cache is not None:
-            hit = self.cache.get(canonical)
+            hit = self.cache.get(canonical, self.extract_mode)
             if hit is not None:
                 return self._finish(url, hit, from_cache=True)
         # Each hop's URL is parsed once, by the policy check; the ledger, the cache key and the guard
@@ -414,7 +422,7 @@ class Fetcher:
         raw, data = body
         content_type = response.headers.get("content-type", "")
         read = await asyncio.get_running_loop().run_in_executor(
-            None, _extract_and_count, data, content_type, str(url)
+            None, _extract_and_count, data, content_type, str(url), self.extract_mode
         )
         if isinstance(read, Problem):
             return _Failure(read, status)
@@ -428,6 +436,7 @@ class Fetcher:
             status=status,
             content_type=content_type,
             text_tokens=tokens,
+            extract_mode=self.extract_mode,
         )
 
     async def _read_body(self, response: httpx.Response, deadline: float) -> tuple[int, bytes] | _Failure:
@@ -483,9 +492,11 @@ class Fetcher:
         )
 
 
-def _extract_and_count(body: bytes, content_type: str, url: str) -> tuple[Document, int] | Problem:
+def _extract_and_count(
+    body: bytes, content_type: str, url: str, mode: ExtractMode
+) -> tuple[Document, int] | Problem:
     # Counted once per network fetch and kept in the cache entry: a cache hit must not re-tokenise.
-    document = read_bounded(body, content_type, url)
+    document = read_bounded(body, content_type, url, mode=mode)
     if isinstance(document, Problem):
         return document
     return document, int(count_tokens(document.text))

@@ -14,7 +14,7 @@ import functools
 
 from ..errors import ContentError
 from ..problem import Problem
-from ..reading.extract import Document, start_reading
+from ..reading.extract import Document, ExtractMode, start_reading
 from ..reading.pdf import MAX_PDF_PAGES, PdfReading
 from .bounded import EXTRACTION_SLOTS, run_on_worker
 
@@ -31,6 +31,7 @@ def read_bounded(
     content_type: str,
     url: str = "",
     *,
+    mode: ExtractMode = "text",
     html_timeout: float = DEFAULT_HTML_TIMEOUT,
     pdf_timeout: float = DEFAULT_PDF_TIMEOUT,
 ) -> Document | Problem:
@@ -40,8 +41,9 @@ def read_bounded(
         body: the raw response body (already de-compressed).
         content_type: the ``Content-Type`` header value; may be empty.
         url: the URL the body came from.
-        html_timeout: seconds to wait for trafilatura before falling back to the visible text (noted
-            ``extraction_timeout`` and ``fallback_body_text``).
+        mode: how HTML becomes text (``"api"``, ``"main"``, ``"text"``; see ``extract_document``).
+        html_timeout: seconds to wait for trafilatura (or the Markdown converter) before falling back
+            to the visible text (noted ``extraction_timeout`` and ``fallback_body_text``).
         pdf_timeout: seconds to wait for pypdf (the pages read by then are kept, noted ``pdf_timeout``;
             ``unavailable`` when the file could not even be opened).
 
@@ -49,7 +51,7 @@ def read_bounded(
         The document, or the problem (``unsupported_content_type``, ``url_not_accessible``,
         ``unavailable``).
     """
-    reading = start_reading(body, content_type, url)
+    reading = start_reading(body, content_type, url, mode=mode)
     if isinstance(reading, Problem):
         return reading
     if reading.kind == "text":

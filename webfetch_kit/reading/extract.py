@@ -36,13 +36,23 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from ..errors import ContentError
+from ..errors import ConfigError, ContentError
 from ..problem import Problem
-from .html import JS_ONLY_MAX_TEXT, MAX_HTML_CHARS, MAX_HTML_ELEMENTS, HtmlReading, HtmlResult, prepare_html
+from .html import (
+    EXTRACT_MODES,
+    JS_ONLY_MAX_TEXT,
+    MAX_HTML_CHARS,
+    MAX_HTML_ELEMENTS,
+    ExtractMode,
+    HtmlReading,
+    HtmlResult,
+    prepare_html,
+)
 from .pdf import MAX_PDF_PAGES, PdfReading
 from .sniff import decide_type, decode_body, parse_content_type
 
 __all__ = [
+    "EXTRACT_MODES",
     "JS_ONLY_MAX_TEXT",
     "MAX_HTML_CHARS",
     "MAX_HTML_ELEMENTS",
@@ -50,6 +60,7 @@ __all__ = [
     "MAX_TEXT_TITLE_CHARS",
     "PAGE_SEPARATOR",
     "Document",
+    "ExtractMode",
     "Reading",
     "extract_document",
     "page_of_offset",
@@ -82,6 +93,9 @@ class Document:
     charset: str | None
     kind: str
     notes: tuple[str, ...]
+    mode: ExtractMode = "text"
+    """How an HTML page became ``text`` (``"api"``, ``"main"`` or ``"text"``); PDFs and text files are
+    read the same in every mode."""
 
     @property
     def is_pdf(self) -> bool:
@@ -120,6 +134,7 @@ def extract_document(
     content_type: str,
     url: str = "",
     *,
+    mode: ExtractMode = "text",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
 ) -> Document:
@@ -132,6 +147,9 @@ def extract_document(
         body: the raw response body (already de-compressed).
         content_type: the ``Content-Type`` header value; may be empty.
         url: the URL the body came from (kept on the document, helps HTML metadata).
+        mode: how HTML becomes text: ``"api"`` the whole page as Markdown, as the real tool returns it;
+            ``"main"`` the main content as Markdown with links; ``"text"`` plain main text (the default
+            for now). See :mod:`webfetch_kit.reading.html`.
         max_html_chars: cap on the HTML markup handed to the parser.
         max_pdf_pages: extract text from at most this many PDF pages.
 
@@ -150,7 +168,7 @@ def extract_document(
         ('Hello\\nworld', 'Hello', 'text')
     """
     document = read_document(
-        body, content_type, url, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
+        body, content_type, url, mode=mode, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
     )
     if isinstance(document, Problem):
         raise ContentError(document)
@@ -162,6 +180,7 @@ def read_document(
     content_type: str,
     url: str = "",
     *,
+    mode: ExtractMode = "text",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
 ) -> Document | Problem:
@@ -172,7 +191,7 @@ def read_document(
         as a ``ContentError``.
     """
     reading = start_reading(
-        body, content_type, url, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
+        body, content_type, url, mode=mode, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
     )
     if isinstance(reading, Problem):
         return reading
@@ -193,6 +212,7 @@ class Reading:
     body: bytes
     url: str
     notes: tuple[str, ...]
+    mode: ExtractMode = "text"
     charset: str | None = None
     text: str = ""
     html: HtmlReading | HtmlResult | None = None
@@ -226,6 +246,7 @@ class Reading:
                 charset=None,
                 kind="pdf",
                 notes=(*self.notes, *result.notes),
+                mode=self.mode,
             )
         if self.html is not None:
             html = self.html.result(stopped) if isinstance(self.html, HtmlReading) else self.html
@@ -242,6 +263,7 @@ class Reading:
             charset=self.charset,
             kind=self.kind,
             notes=notes,
+            mode=self.mode,
         )
 
 
@@ -250,6 +272,7 @@ def start_reading(
     content_type: str,
     url: str = "",
     *,
+    mode: ExtractMode = "text",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
 ) -> Reading | Problem:
@@ -258,22 +281,27 @@ def start_reading(
     Returns:
         The :class:`Reading` whose :meth:`Reading.run` is left to do, or the problem
         (``unsupported_content_type``).
+
+    Raises:
+        ConfigError: ``mode`` is not ``"api"``, ``"main"`` or ``"text"``.
     """
+    if mode not in EXTRACT_MODES:
+        raise ConfigError(f"mode must be one of {list(EXTRACT_MODES)}, got {mode!r}")
     decision = decide_type(body, content_type)
     if isinstance(decision, Problem):
         return decision
     notes = list(decision.notes)
     if decision.kind == "pdf":
-        return Reading("pdf", body, url, tuple(notes), pdf=PdfReading(body, max_pdf_pages))
+        return Reading("pdf", body, url, tuple(notes), mode, pdf=PdfReading(body, max_pdf_pages))
     _, params = parse_content_type(content_type)
     decoded = decode_body(body, params.get("charset"), html=decision.kind == "html")
     notes.append(f"charset_source: {decoded.source}")
     notes.extend(decoded.notes)
     if decision.kind == "html":
-        html = prepare_html(decoded.text, url, max_chars=max_html_chars)
-        return Reading("html", body, url, tuple(notes), decoded.charset, html=html)
+        html = prepare_html(decoded.text, url, mode=mode, max_chars=max_html_chars)
+        return Reading("html", body, url, tuple(notes), mode, decoded.charset, html=html)
     text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
-    return Reading("text", body, url, tuple(notes), decoded.charset, text=text)
+    return Reading("text", body, url, tuple(notes), mode, decoded.charset, text=text)
 
 
 def page_spans(document: Document) -> tuple[tuple[int, int], ...]:

@@ -26,6 +26,19 @@ What happens to a decoded HTML page:
 5. If trafilatura finds no main content (or fails), the visible text is used, noted
    ``fallback_body_text``. Never silent.
 
+Three modes (``mode=``) say what the text is:
+
+* ``"text"`` (the default for now): plain main text, as above.
+* ``"main"``: the main content as Markdown with links and images, trafilatura's own Markdown output
+  (same caps and fallback as ``"text"``).
+* ``"api"``: the whole page as Markdown, the way recordings of the real tool (2026) show a fetched page:
+  the title line and a blank line first, then ``#`` headings, fenced code, ``[text](href)`` links with
+  relative hrefs kept as written, ``![alt](src)`` images, and navigation kept. Converted by
+  ``html-to-markdown`` (a Rust converter: linear in the markup, which is capped at
+  :data:`MAX_HTML_CHARS` like the parser's, and capped at 256 levels of nesting like libxml2's), so the
+  element and attribute caps that protect trafilatura do not apply. Tables come out as Markdown pipe
+  tables, which the recordings did not show: an approximation.
+
 JavaScript-only pages (the docs: "The web fetch tool currently does not support web sites dynamically
 rendered via Javascript") are detected as: fewer than :data:`JS_ONLY_MAX_TEXT` visible non-space
 characters, at least one ``<script>``, and a sign of client rendering (an empty mount point such as
@@ -39,16 +52,20 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from ..errors import ConfigError
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 __all__ = [
+    "EXTRACT_MODES",
     "JS_ONLY_MAX_TEXT",
     "MAX_HTML_ATTRIBUTES",
     "MAX_HTML_CHARS",
     "MAX_HTML_ELEMENTS",
+    "ExtractMode",
     "HtmlReading",
     "HtmlResult",
     "extract_html",
@@ -96,12 +113,24 @@ class _Scripts:
     external: int
 
 
+ExtractMode = Literal["api", "main", "text"]
+"""How an HTML page becomes text (see the module docstring): the real tool's Markdown, main-content
+Markdown, or plain main text."""
+EXTRACT_MODES: tuple[str, ...] = ("api", "main", "text")
+
+# What each mode's slow step is called in notes.
+_STEP = {"api": "html-to-markdown", "main": "trafilatura", "text": "trafilatura"}
+# html-to-markdown recurses per nesting level: cap it where libxml2 caps lxml's trees.
+_MAX_MARKDOWN_DEPTH = 256
+
+
 @dataclass
 class HtmlReading:
     """A decoded page parsed once, its fallback (visible text, title) known, its slow step still to run.
 
-    :meth:`run` is the slow, pure step (trafilatura); :meth:`result` gives the text, with the fallback
-    when the step failed, found nothing, was skipped (too many elements) or was ``stopped``.
+    :meth:`run` is the slow, pure step (trafilatura, or html-to-markdown for ``mode="api"``);
+    :meth:`result` gives the text, with the fallback when the step failed, found nothing, was skipped
+    (too many elements or attributes) or was ``stopped``.
     """
 
     tree: HtmlElement
@@ -111,16 +140,21 @@ class HtmlReading:
     javascript_only: bool
     skip_main: bool
     notes: tuple[str, ...]
+    mode: ExtractMode = "text"
+    markup: str = ""
     main: tuple[str | None, str | None] | None = None
     error: str | None = None
 
     def run(self) -> None:
-        """Extract the main text (trafilatura); an extractor failure is noted, never raised."""
+        """Extract the text of this mode; an extractor failure is noted, never raised."""
         if self.skip_main:
             return
         try:
-            self.main = _trafilatura(self.tree, self.url)
-        except Exception as exc:  # trafilatura and lxml raise many types on hostile markup
+            if self.mode == "api":
+                self.main = (_markdown(self.markup), None)
+            else:
+                self.main = _trafilatura(self.tree, self.url, markdown=self.mode == "main")
+        except Exception as exc:  # the extractors raise many types on hostile markup
             self.error = type(exc).__name__
 
     def result(self, stopped: str | None = None) -> HtmlResult:
@@ -133,24 +167,32 @@ class HtmlReading:
         notes = list(self.notes)
         main_text, title = None, None
         if stopped is not None:
-            notes.append(f"extraction_timeout: trafilatura took longer than {stopped}")
+            notes.append(f"extraction_timeout: {_STEP[self.mode]} took longer than {stopped}")
         elif self.error is not None:
             notes.append(f"extractor_error: {self.error}")
         elif self.main is not None:
             main_text, title = self.main
+        title = title or self.page_title
+        if main_text and self.mode != "text":
+            text = _tidy_markdown(main_text)
+            if self.mode == "api" and title:
+                # The 2026 recordings of the real tool start with the page title and a blank line.
+                text = f"{title}\n\n{text}"
+            return HtmlResult(text, title, tuple(notes))
         if main_text:
             text = main_text
         else:
             text = self.visible
             if not self.javascript_only or self.visible:
                 notes.append("fallback_body_text: visible text of <body> used instead of the main text")
-        return HtmlResult(_tidy(text), title or self.page_title, tuple(notes))
+        return HtmlResult(_tidy(text), title, tuple(notes))
 
 
 def prepare_html(
     html: str,
     url: str = "",
     *,
+    mode: ExtractMode = "text",
     max_chars: int = MAX_HTML_CHARS,
     max_elements: int = MAX_HTML_ELEMENTS,
 ) -> HtmlReading | HtmlResult:
@@ -159,12 +201,15 @@ def prepare_html(
     Args:
         html: the decoded page.
         url: the page's URL (helps trafilatura with metadata); may be empty.
-        max_chars: cap on the markup handed to the parser.
+        mode: ``"api"``, ``"main"`` or ``"text"`` (see :data:`ExtractMode`).
+        max_chars: cap on the markup handed to the parser (and to the Markdown converter).
         max_elements: pages with more elements skip trafilatura and use the visible text.
 
     Returns:
         The prepared reading, or the final (empty) result when there is nothing to parse.
     """
+    if mode not in EXTRACT_MODES:
+        raise ConfigError(f"mode must be one of {list(EXTRACT_MODES)}, got {mode!r}")
     notes: list[str] = []
     markup, scripts = _drop_raw_text(_XML_DECL.sub("", html, count=1))
     if len(markup) > max_chars:
@@ -177,40 +222,68 @@ def prepare_html(
     js_only = _javascript_only(tree, visible, scripts)
     if js_only:
         notes.append("javascript_only: content is rendered by JavaScript; only the static text is here")
-    elements = list(itertools.islice(tree.iter(), max_elements + 1))
-    attributes = sum(len(element.attrib) for element in elements) if len(elements) <= max_elements else 0
-    too_complex = len(elements) > max_elements or attributes > MAX_HTML_ATTRIBUTES
-    if len(elements) > max_elements:
-        notes.append(f"html_too_complex: more than {max_elements} elements; main-text extraction skipped")
-    elif too_complex:
-        notes.append(
-            f"html_too_complex: more than {MAX_HTML_ATTRIBUTES} attributes; main-text extraction skipped"
-        )
-    return HtmlReading(tree, url, _page_title(tree), visible, js_only, too_complex, tuple(notes))
+    too_complex = False
+    if mode != "api":  # html-to-markdown is linear in the (capped) markup; trafilatura is not
+        elements = list(itertools.islice(tree.iter(), max_elements + 1))
+        attributes = sum(len(element.attrib) for element in elements) if len(elements) <= max_elements else 0
+        too_complex = len(elements) > max_elements or attributes > MAX_HTML_ATTRIBUTES
+        if len(elements) > max_elements:
+            notes.append(f"html_too_complex: more than {max_elements} elements; main-text extraction skipped")
+        elif too_complex:
+            notes.append(
+                f"html_too_complex: more than {MAX_HTML_ATTRIBUTES} attributes; main-text extraction skipped"
+            )
+    return HtmlReading(
+        tree,
+        url,
+        _page_title(tree),
+        visible,
+        js_only,
+        too_complex,
+        tuple(notes),
+        mode,
+        markup if mode == "api" else "",
+    )
 
 
 def extract_html(
     html: str,
     url: str = "",
     *,
+    mode: ExtractMode = "text",
     max_chars: int = MAX_HTML_CHARS,
     max_elements: int = MAX_HTML_ELEMENTS,
 ) -> HtmlResult:
-    """Extract the main text and title of a decoded HTML page (see the module docstring), unbounded in time.
+    """Extract the text and title of a decoded HTML page (see the module docstring), unbounded in time.
 
     Returns:
         The text, the title (``None`` when the page has none) and notes.
     """
-    reading = prepare_html(html, url, max_chars=max_chars, max_elements=max_elements)
+    reading = prepare_html(html, url, mode=mode, max_chars=max_chars, max_elements=max_elements)
     if isinstance(reading, HtmlResult):
         return reading
     reading.run()
     return reading.result()
 
 
-def _trafilatura(tree: HtmlElement, url: str) -> tuple[str | None, str | None]:
+def _trafilatura(tree: HtmlElement, url: str, *, markdown: bool = False) -> tuple[str | None, str | None]:
     import trafilatura
 
+    if markdown:
+        # trafilatura's own Markdown output (its bare_extraction has no Markdown text): main content with
+        # headings, emphasis, links and images; the title comes from the page (``page_title``).
+        text = trafilatura.extract(
+            tree,
+            url=url or None,
+            output_format="markdown",
+            include_comments=False,
+            include_tables=True,
+            include_images=True,
+            include_links=True,
+            include_formatting=True,
+            deduplicate=False,
+        )
+        return (text if isinstance(text, str) else None), None
     result = trafilatura.bare_extraction(
         tree,
         url=url or None,
@@ -226,6 +299,19 @@ def _trafilatura(tree: HtmlElement, url: str) -> tuple[str | None, str | None]:
     text = getattr(result, "text", None)
     title = getattr(result, "title", None)
     return (text if isinstance(text, str) else None), (title.strip() if isinstance(title, str) else None)
+
+
+def _markdown(markup: str) -> str:
+    """The whole page as Markdown, the way the real tool returns it (navigation and forms kept)."""
+    import html_to_markdown
+
+    options = html_to_markdown.ConversionOptions(
+        extract_metadata=False,  # no YAML front matter: the title line is written by HtmlReading.result
+        preprocessing=html_to_markdown.PreprocessingOptions(enabled=False),  # keeps navigation
+        max_input_size=max(len(markup.encode("utf-8")), 1),
+        max_depth=_MAX_MARKDOWN_DEPTH,
+    )
+    return str(html_to_markdown.convert(markup, options).content or "")
 
 
 _CLOSING_TAGS = {name: re.compile(rf"</{name}", re.I) for name in ("script", "style", "template")}
@@ -326,6 +412,12 @@ def _javascript_only(tree: HtmlElement, visible: str, scripts: _Scripts) -> bool
     )
     noscript_js = any("javascript" in element.text_content().lower() for element in tree.iter("noscript"))
     return mount_point or noscript_js or scripts.inline_chars >= 2000 or scripts.external >= 2
+
+
+def _tidy_markdown(text: str) -> str:
+    """Newlines normalised, trailing spaces and runs of blank lines removed; indentation (code) kept."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _tidy(text: str) -> str:
