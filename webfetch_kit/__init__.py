@@ -8,12 +8,12 @@ The package is laid out along the pipeline; arrows point one way (a folder impor
 in this list, and the shared ground)::
 
     errors · problem · blocks · tokens · clock · _data · _env      shared ground, imported by all
-    rules/      urls, policy, tool definitions, provenance,         pure: URL -> verdict
-                homoglyphs, use counter
+    rules/      urls, domains, policy, verdict, tooldefs,          pure: URL -> verdict
+                provenance, homoglyphs, usecount
     reading/    extract_document: sniffing, charsets, HTML, PDF    pure: bytes -> Document
-    net/        guard, fetcher, fetch cache, bounded workers,      the only door to the network
-                loopback server base
-    search/     index, query terms, encrypted_content, page_age    consumers: documents and blocks in,
+    net/        guard, fetcher, cache, reader (extraction under    the only door to the network
+                a time bound), bounded, loopback server base
+    search/     index, terms, encrypted (content), page_age        consumers: documents and blocks in,
     citations/  model, numbering, verify, render                   tables, pages and answers out
     costs/      pricing, cost_of, estimates, measure_corpus
     emulator/   the Messages API subset on loopback

@@ -1,8 +1,8 @@
 """The fetch executor: a web fetch run locally, with the tool's rules, guards and result blocks.
 
 For every URL, and again for every redirect hop (at most 10, followed here, never by httpx), the checks run
-in this order (SECURITY.md: "Follow redirects yourself and run every check again on every hop (policy,
-provenance, address, length)"):
+in this order; redirects are followed here so that every check runs again on every hop (policy,
+provenance, address, length):
 
 1. URL validation and domain policy (:meth:`FetchPolicy.check`), giving ``url_too_long``,
    ``invalid_tool_input`` or ``url_not_allowed``;

@@ -1,8 +1,8 @@
 """One URL parser for the whole kit: what the policy checks is what the fetcher requests.
 
 The model chooses the URL, so it is untrusted input. It is parsed once, with the parser that fetches
-(``httpx.URL``), and judged on what httpx will really request (SECURITY.md: "Parsers disagree:
-``http://evil.com\\@allowed.com`` is ``allowed.com`` to httpx and ``evil.com`` to browsers").
+(``httpx.URL``), and judged on what httpx will really request, because parsers disagree:
+``http://evil.com\\@allowed.com`` is ``allowed.com`` to httpx and ``evil.com`` to browsers.
 
 Error codes are the SDK's ``WebFetchToolResultErrorCode`` values:
 
