@@ -416,7 +416,7 @@ class Fetcher:
                 f"Content-Length {int(declared):,} exceeds the {self.max_bytes:,}-byte cap",
                 status,
             )
-        body = await self._read_body(response, deadline)
+        body = await self._receive(response, deadline)
         if isinstance(body, _Failure):
             return replace(body, status=status)
         raw, data = body
@@ -439,7 +439,7 @@ class Fetcher:
             extract_mode=self.extract_mode,
         )
 
-    async def _read_body(self, response: httpx.Response, deadline: float) -> tuple[int, bytes] | _Failure:
+    async def _receive(self, response: httpx.Response, deadline: float) -> tuple[int, bytes] | _Failure:
         """(raw bytes read, decoded body), within ``max_bytes`` on the wire and decoded, by ``deadline``."""
         try:
             decoder = BoundedDecoder(response.headers.get("content-encoding", ""), self.max_bytes)

@@ -13,7 +13,7 @@ from .extract import (
     extract_document,
     page_of_offset,
     page_spans,
-    read_document,
+    read_body,
     start_reading,
 )
 
@@ -23,6 +23,6 @@ __all__ = [
     "extract_document",
     "page_of_offset",
     "page_spans",
-    "read_document",
+    "read_body",
     "start_reading",
 ]

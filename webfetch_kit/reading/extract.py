@@ -65,7 +65,7 @@ __all__ = [
     "extract_document",
     "page_of_offset",
     "page_spans",
-    "read_document",
+    "read_body",
     "start_reading",
 ]
 
@@ -157,7 +157,7 @@ def extract_document(
         The document; its ``notes`` record every decision that was not the plain default.
 
     Raises:
-        ContentError: the body cannot become a document; its ``problem`` is what :func:`read_document`
+        ContentError: the body cannot become a document; its ``problem`` is what :func:`read_body`
             returns (``unsupported_content_type`` for anything but text and PDF and for damaged PDFs,
             ``url_not_accessible`` for password-protected PDFs, ``unavailable`` for AES-encrypted PDFs
             without the ``cryptography`` package).
@@ -167,7 +167,7 @@ def extract_document(
         >>> doc.text, doc.title, doc.kind
         ('Hello\\nworld', 'Hello', 'text')
     """
-    document = read_document(
+    document = read_body(
         body, content_type, url, mode=mode, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
     )
     if isinstance(document, Problem):
@@ -175,7 +175,7 @@ def extract_document(
     return document
 
 
-def read_document(
+def read_body(
     body: bytes,
     content_type: str,
     url: str = "",

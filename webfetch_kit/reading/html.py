@@ -52,7 +52,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ConfigError
 
@@ -68,7 +68,6 @@ __all__ = [
     "ExtractMode",
     "HtmlReading",
     "HtmlResult",
-    "extract_html",
     "prepare_html",
 ]
 
@@ -246,53 +245,30 @@ def prepare_html(
     )
 
 
-def extract_html(
-    html: str,
-    url: str = "",
-    *,
-    mode: ExtractMode = "text",
-    max_chars: int = MAX_HTML_CHARS,
-    max_elements: int = MAX_HTML_ELEMENTS,
-) -> HtmlResult:
-    """Extract the text and title of a decoded HTML page (see the module docstring), unbounded in time.
-
-    Returns:
-        The text, the title (``None`` when the page has none) and notes.
-    """
-    reading = prepare_html(html, url, mode=mode, max_chars=max_chars, max_elements=max_elements)
-    if isinstance(reading, HtmlResult):
-        return reading
-    reading.run()
-    return reading.result()
-
-
 def _trafilatura(tree: HtmlElement, url: str, *, markdown: bool = False) -> tuple[str | None, str | None]:
     import trafilatura
 
+    # Main content only: comments out, tables in, every paragraph kept (no deduplication across pages).
+    common: dict[str, Any] = {
+        "url": url or None,
+        "include_comments": False,
+        "include_tables": True,
+        "deduplicate": False,
+    }
     if markdown:
         # trafilatura's own Markdown output (its bare_extraction has no Markdown text): main content with
         # headings, emphasis, links and images; the title comes from the page (``page_title``).
         text = trafilatura.extract(
             tree,
-            url=url or None,
             output_format="markdown",
-            include_comments=False,
-            include_tables=True,
             include_images=True,
             include_links=True,
             include_formatting=True,
-            deduplicate=False,
+            **common,
         )
         return (text if isinstance(text, str) else None), None
     result = trafilatura.bare_extraction(
-        tree,
-        url=url or None,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        with_metadata=True,
-        deduplicate=False,
+        tree, include_images=False, include_links=False, with_metadata=True, **common
     )
     if result is None:
         return None, None

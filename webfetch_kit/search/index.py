@@ -465,11 +465,11 @@ def _domain_filter(
 def _corpus_search_documents(
     entries: Sequence[CorpusDocument], bodies: Sequence[bytes], now: datetime | None
 ) -> list[SearchDocument]:
-    from ..reading.extract import read_document
+    from ..reading.extract import read_body
 
     docs: list[SearchDocument] = []
     for entry, body in zip(entries, bodies, strict=True):
-        document = read_document(body, entry.content_type, entry.url)
+        document = read_body(body, entry.content_type, entry.url)
         if isinstance(document, Problem):
             logger.debug("search index skips %s: %s", entry.url, document)
             continue
