@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from webfetch_kit.errors import ContentError
+from webfetch_kit.net.bounded import EXTRACTION_SLOTS
 from webfetch_kit.net.reader import pdf_page_texts, read_bounded
 from webfetch_kit.problem import Problem
 from webfetch_kit.reading.extract import extract_document
@@ -55,8 +56,15 @@ def test_pdf_page_texts_matches_document_pages() -> None:
 def test_a_timed_out_pdf_read_raises_and_is_not_cached() -> None:
     original = (PAPERS / "tide-pools.pdf").read_bytes()
     data = original + b"\n% a copy with its own cache key\n"
-    with pytest.raises(ContentError) as caught:
-        pdf_page_texts(data, timeout=0.0)
-    assert caught.value.error_code == "unavailable"
+    # Every extraction slot held: the read cannot start, so it is cut short by its time bound for sure.
+    held = [EXTRACTION_SLOTS.acquire(timeout=5) for _ in range(8)]
+    try:
+        assert all(held)
+        with pytest.raises(ContentError) as caught:
+            pdf_page_texts(data, timeout=0.05)
+    finally:
+        for _ in held:
+            EXTRACTION_SLOTS.release()
+    assert caught.value.problem == Problem("unavailable", "the PDF could not be opened within 0.05 s")
     assert pdf_page_texts(data) == pdf_page_texts(original)
     assert len(pdf_page_texts(data)) > 1
