@@ -33,16 +33,6 @@ LAYERS: list[set[str]] = [
 ]
 # Rules and reading are pure: they may not import anything that does I/O or schedules work.
 PURE = {"rules", "reading"}
-# Arrows known to point the wrong way, to be removed as the re-housing issue (#10) lands: reading runs its
-# parsers on net's bounded workers (net should run reading's pure functions instead).
-KNOWN_WRONG = {
-    "webfetch_kit.reading.html -> webfetch_kit.net",
-    "webfetch_kit.reading.html -> webfetch_kit.net.bounded",
-    "webfetch_kit.reading.pdf -> webfetch_kit.net",
-    "webfetch_kit.reading.pdf -> webfetch_kit.net.bounded",
-    "webfetch_kit.reading.html imports threading",
-    "webfetch_kit.reading.pdf imports threading",
-}
 
 
 def module_name(path: Path) -> str:
@@ -132,7 +122,7 @@ def test_arrows_point_one_way() -> None:
         for dep in deps
         if dep != "webfetch_kit" and layer_of(dep) > layer_of(name)
     )
-    assert sorted(set(wrong) - KNOWN_WRONG) == []
+    assert sorted(wrong) == []
 
 
 def test_pure_folders_import_no_machinery() -> None:
@@ -146,7 +136,7 @@ def test_pure_folders_import_no_machinery() -> None:
         "sqlite3",
         "httpx",
     }
-    allowed_httpx = {"webfetch_kit.rules.urls", "webfetch_kit.rules.policy"}  # httpx.URL is the URL parser
+    allowed_httpx = {"webfetch_kit.rules.urls", "webfetch_kit.rules.domains"}  # httpx.URL is the URL parser
     allowed_threading = {"webfetch_kit.rules.usecount"}  # a lock around the counts, no workers
     wrong = []
     for name, path in MODULES.items():
@@ -167,7 +157,7 @@ def test_pure_folders_import_no_machinery() -> None:
                     or (top == "threading" and name in allowed_threading)
                 ):
                     wrong.append(f"{name} imports {mod}")
-    assert sorted(set(wrong) - KNOWN_WRONG) == []
+    assert sorted(wrong) == []
 
 
 def test_at_most_ten_modules_at_the_root() -> None:

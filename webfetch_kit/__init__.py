@@ -8,12 +8,12 @@ The package is laid out along the pipeline; arrows point one way (a folder impor
 in this list, and the shared ground)::
 
     errors · problem · blocks · tokens · clock · _data · _env      shared ground, imported by all
-    rules/      urls, policy, tool definitions, provenance,         pure: URL -> verdict
-                homoglyphs, use counter
+    rules/      urls, domains, policy, verdict, tooldefs,          pure: URL -> verdict
+                provenance, homoglyphs, usecount
     reading/    extract_document: sniffing, charsets, HTML, PDF    pure: bytes -> Document
-    net/        guard, fetcher, fetch cache, bounded workers,      the only door to the network
-                loopback server base
-    search/     index, query terms, encrypted_content, page_age    consumers: documents and blocks in,
+    net/        guard, fetcher, cache, reader (extraction under    the only door to the network
+                a time bound), bounded, loopback server base
+    search/     index, terms, encrypted (content), page_age        consumers: documents and blocks in,
     citations/  model, numbering, verify, render                   tables, pages and answers out
     accounting/ tokens the real API bills: passes, tool overheads,
                 content sizes, framing, output (from data/)
@@ -67,8 +67,8 @@ _LAZY: dict[str, str] = {
     "TokenCount": "tokens",
     "TokenizerInfo": "tokens",
     "FetchPolicy": "rules.policy",
-    "Verdict": "rules.policy",
-    "web_search_param": "rules.policy",
+    "Verdict": "rules.verdict",
+    "web_search_param": "rules.tooldefs",
     "PolicyWarning": "rules.homoglyphs",
     "UseCounter": "rules.usecount",
     "UrlLedger": "rules.provenance",
@@ -82,7 +82,7 @@ _LAZY: dict[str, str] = {
     "address_problem": "net.guard",
     "extract_document": "reading.extract",
     "Document": "reading.extract",
-    "pdf_page_texts": "reading.extract",
+    "pdf_page_texts": "net.reader",
     "page_of_offset": "reading.extract",
     "Fetcher": "net.fetcher",
     "FetchOutcome": "net.fetcher",
@@ -183,22 +183,22 @@ if typing.TYPE_CHECKING:
     from .net.fetcher import FetchOutcome as FetchOutcome
     from .net.guard import NetGuard as NetGuard
     from .net.guard import address_problem as address_problem
+    from .net.reader import pdf_page_texts as pdf_page_texts
     from .reading.extract import Document as Document
     from .reading.extract import extract_document as extract_document
     from .reading.extract import page_of_offset as page_of_offset
-    from .reading.extract import pdf_page_texts as pdf_page_texts
     from .rules.homoglyphs import PolicyWarning as PolicyWarning
     from .rules.policy import FetchPolicy as FetchPolicy
-    from .rules.policy import Verdict as Verdict
-    from .rules.policy import web_search_param as web_search_param
     from .rules.provenance import Provenance as Provenance
     from .rules.provenance import UrlLedger as UrlLedger
     from .rules.provenance import extract_urls as extract_urls
+    from .rules.tooldefs import web_search_param as web_search_param
     from .rules.urls import ParsedUrl as ParsedUrl
     from .rules.urls import UrlProblem as UrlProblem
     from .rules.urls import canonical_url as canonical_url
     from .rules.urls import parse_fetch_url as parse_fetch_url
     from .rules.usecount import UseCounter as UseCounter
+    from .rules.verdict import Verdict as Verdict
     from .search import SearchHit as SearchHit
     from .search import SearchIndex as SearchIndex
     from .search import decode_encrypted_content as decode_encrypted_content

@@ -52,7 +52,11 @@ _MANIFEST_KEYS = ("host", "path", "file", "title", "content_type", "published", 
 
 @dataclass(frozen=True)
 class CorpusDocument:
-    """One document of the corpus, as listed in ``data/corpus/manifest.json``."""
+    """One document of the corpus, as listed in ``data/corpus/manifest.json``.
+
+    Stage: the corpus on disk, before anything is served or read. The corpus server serves its file; the
+    search index reads it into a :class:`~webfetch_kit.search.index.SearchDocument`.
+    """
 
     host: str
     path: str

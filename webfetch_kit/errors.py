@@ -1,7 +1,9 @@
 """The exceptions webfetch-kit raises for programmer errors (bad configuration or arguments).
 
-Tool-level failures (a URL that is refused, a page that cannot be fetched) are never exceptions: they
-become outcomes carrying one of the documented ``web_fetch_tool_result_error`` codes.
+Tool-level failures (a URL that is refused, a page that cannot be fetched) are never exceptions inside the
+kit: they are outcomes carrying a :class:`~webfetch_kit.problem.Problem` (one of the documented error codes
+and a sentence). Three exceptions carry such a Problem only for the public functions that promise to raise
+when they are called on their own, outside a fetch or a search; the kit never raises them to itself.
 
 The hierarchy::
 
@@ -10,9 +12,12 @@ The hierarchy::
     │   ├── PolicyError           domain lists / fetch policy options are invalid
     │   │   └── ToolVersionError  an option the chosen tool version does not have
     │   └── BackendError          the requested backend cannot be used (e.g. no API key)
-    ├── ContentError              a fetched body cannot become a document (carries the tool error code)
-    ├── GuardRefusal              the SSRF guard refused a URL (carries a netguard.Refusal)
-    ├── SearchError               a search input is unusable (carries the web search error code)
+    ├── ContentError              raised by extract_document / pdf_page_texts: the body cannot become a
+    │                             document (``.problem``: the web fetch error code and the reason)
+    ├── GuardRefusal              raised by net.guard.resolve_with_deadline: the lookup failed or ran past
+    │                             the deadline (``.problem`` and the guard's ``.kind``)
+    ├── SearchError               raised by SearchIndex.search / decode_encrypted_content: the query or
+    │                             the encrypted_content is unusable (``.problem``: the web search code)
     ├── TokenizerError            the packaged offline encoding cannot be loaded
     ├── PricingError              no price for a model or date (lists the known models)
     ├── CorpusError               the local corpus is missing or malformed
@@ -24,7 +29,12 @@ The hierarchy::
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING
+
+from .problem import Problem
+
+if TYPE_CHECKING:
+    from .problem import ErrorCode
 
 __all__ = [
     "BackendError",
@@ -42,14 +52,6 @@ __all__ = [
     "WorkbenchClosedError",
     "check_positive_int",
 ]
-
-
-class _CodedProblem(Protocol):
-    # What a guard refusal carries: an error code and the sentence that explains it.
-    @property
-    def error_code(self) -> str: ...
-    @property
-    def detail(self) -> str: ...
 
 
 class WebfetchError(Exception):
@@ -72,30 +74,37 @@ class BackendError(ConfigError):
     """The requested backend (offline emulator or real API) cannot be used."""
 
 
-class ContentError(WebfetchError):
-    """A fetched body cannot become a document; ``error_code`` is the tool error code to report."""
+class _ProblemError(WebfetchError):
+    # An exception that carries a tool-level Problem, for the public functions that raise at their boundary.
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
 
-    def __init__(self, error_code: str, detail: str) -> None:
-        super().__init__(f"{error_code}: {detail}")
-        self.error_code = error_code
-        self.detail = detail
+    @property
+    def error_code(self) -> ErrorCode:
+        """The tool error code (``problem.code``)."""
+        return self.problem.code
+
+    @property
+    def reason(self) -> str:
+        """The sentence that explains it (``problem.reason``)."""
+        return self.problem.reason
 
 
-class GuardRefusal(WebfetchError):
-    """A guard step refused a URL; ``refusal`` holds the error code and detail to report."""
-
-    def __init__(self, refusal: _CodedProblem) -> None:
-        super().__init__(f"{refusal.error_code}: {refusal.detail}")
-        self.refusal = refusal
+class ContentError(_ProblemError):
+    """A body cannot become a document; ``problem`` holds the web fetch error code and the reason."""
 
 
-class SearchError(WebfetchError, ValueError):
-    """A search input is unusable; ``error_code`` is the web search tool error code it maps to."""
+class GuardRefusal(_ProblemError):
+    """The SSRF guard's resolver step refused a host; ``kind`` is ``"dns_failure"`` or ``"dns_timeout"``."""
 
-    def __init__(self, error_code: str, detail: str) -> None:
-        super().__init__(f"{error_code}: {detail}")
-        self.error_code = error_code
-        self.detail = detail
+    def __init__(self, problem: Problem, kind: str) -> None:
+        super().__init__(problem)
+        self.kind = kind
+
+
+class SearchError(_ProblemError, ValueError):
+    """A search input is unusable; ``problem`` holds the web search error code and the reason."""
 
 
 class TokenizerError(WebfetchError):

@@ -10,7 +10,7 @@ from emulator_support import MODEL, CorpusRuntime, corpus_document, fetch_tool, 
 
 from webfetch_kit.blocks import parse_content_block
 from webfetch_kit.emulator import EMULATOR_HEADER, EmulatorServer
-from webfetch_kit.reading.extract import pdf_page_texts
+from webfetch_kit.net.reader import pdf_page_texts
 
 CACHING = "https://docs.example.com/guide/caching"
 BUDGETS_PDF = "https://papers.example.net/token-budgets.pdf"

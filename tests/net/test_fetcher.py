@@ -16,7 +16,7 @@ from webfetch_kit.errors import ConfigError
 from webfetch_kit.lab.corpus import CorpusSite
 from webfetch_kit.net.cache import FetchCache
 from webfetch_kit.net.fetcher import Fetcher, FetchOutcome
-from webfetch_kit.reading.extract import pdf_page_texts
+from webfetch_kit.net.reader import pdf_page_texts
 from webfetch_kit.rules.policy import FetchPolicy
 from webfetch_kit.rules.provenance import UrlLedger
 from webfetch_kit.tokens import count_tokens
@@ -232,6 +232,39 @@ def test_redirect_targets_must_also_be_in_prior_context(site: CorpusSite) -> Non
     assert make(site, ledger=ledger).fetch(start).ok
 
 
+def test_each_hop_is_parsed_once_for_policy_ledger_cache_and_guard(
+    site: CorpusSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The verdict carries the ParsedUrl: the ledger, the cache key and the guard use it, so a fetch with a
+    # ledger and one redirect parses exactly two URLs (the ledger used to parse each hop again).
+    from webfetch_kit.rules import policy, provenance, urls
+
+    start = site.url("lab.example.net/redirect/once")
+    ledger = UrlLedger()
+    ledger.observe([{"role": "user", "content": f"Read {start} and https://lab.example.net/ok"}])
+    parsed: list[str] = []
+
+    def spy(url: str) -> urls.ParsedUrl | urls.UrlProblem:
+        parsed.append(url)
+        return urls.parse_fetch_url(url)
+
+    monkeypatch.setattr(policy, "parse_fetch_url", spy)
+    monkeypatch.setattr(provenance, "parse_fetch_url", spy)
+    outcome = make(site, ledger=ledger, cache=False).fetch(start)
+    assert outcome.ok, outcome.detail
+    assert parsed == [start, "https://lab.example.net/ok"]
+
+
+def test_the_verdict_carries_the_url_it_parsed() -> None:
+    verdict = FetchPolicy(allowed_domains=["example.com"]).check("HTTPS://Docs.Example.com:443/a/../b#x")
+    assert verdict.allowed and verdict.url is not None
+    assert verdict.url.canonical == "https://docs.example.com/b"
+    assert str(verdict.url.url) == "https://docs.example.com/b"
+    refused = FetchPolicy(allowed_domains=["example.com"]).check("https://other.example/")
+    assert refused.url is not None and refused.url.host == "other.example"
+    assert FetchPolicy().check("ftp://x.example/").url is None
+
+
 def test_ledger_refuses_urls_not_seen_and_prefix_extensions(site: CorpusSite) -> None:
     seen = site.url("docs.example.com/guide/web-fetch")
     ledger = UrlLedger()
@@ -375,7 +408,7 @@ def test_sync_transport_is_a_config_error_with_a_hint(site: CorpusSite) -> None:
 def test_bad_limits_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="greater than 0"):
         Fetcher(FetchPolicy(), deadline=0)
-    with pytest.raises(ConfigError, match="concurrency must be at least 1"):
+    with pytest.raises(ConfigError, match=r"^concurrency must be a positive whole number, got 0$"):
         Fetcher(FetchPolicy()).fetch_many(["https://x.example/"], concurrency=0)
 
 
@@ -386,3 +419,28 @@ def test_the_policys_use_cache_false_bypasses_the_cache(site: CorpusSite) -> Non
     assert not first.from_cache and not second.from_cache
     assert site.count_for(path="/guide/citations") == 2
     assert make(site, FetchPolicy(use_cache=False), use_cache=True).use_cache is True
+
+
+def test_the_extract_mode_is_part_of_the_cache_key(site: CorpusSite) -> None:
+    cache = FetchCache()
+    url = site.url("docs.example.com/guide/caching")
+    plain = make(site, cache=cache).fetch(url)
+    api = make(site, cache=cache, extract_mode="api").fetch(url)
+    assert plain.ok and api.ok and plain.document is not None and api.document is not None
+    assert not api.from_cache  # a page cached as plain text is not served as Markdown
+    assert (plain.document.mode, api.document.mode) == ("text", "api")
+    assert api.document.text.startswith(f"{api.document.title}\n\n")
+    again = make(site, cache=cache, extract_mode="api").fetch(url)
+    assert again.from_cache and again.document == api.document
+    with pytest.raises(
+        ConfigError, match=r"^extract_mode must be one of \['api', 'main', 'text'\], got 'md'$"
+    ):
+        make(site, extract_mode="md")
+
+
+def test_an_on_disk_cache_keeps_the_modes_apart(site: CorpusSite, tmp_path: Path) -> None:
+    url = site.url("docs.example.com/guide/caching")
+    make(site, cache=FetchCache(directory=tmp_path), extract_mode="main").fetch(url)
+    fresh = FetchCache(directory=tmp_path)
+    assert fresh.get("https://docs.example.com/guide/caching", "main") is not None
+    assert fresh.get("https://docs.example.com/guide/caching", "text") is None

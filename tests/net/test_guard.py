@@ -30,6 +30,7 @@ from webfetch_kit.net.guard import (
     parse_allow_hosts,
     resolve_with_deadline,
 )
+from webfetch_kit.problem import Problem
 
 # --- helpers -------------------------------------------------------------------------------------------
 
@@ -295,8 +296,10 @@ def test_names_are_judged_on_their_resolved_addresses() -> None:
     resolver = FakeResolver(table={"rebind.example": ["127.0.0.1"]})
     outcome = refused(vet(NetGuard(resolver=resolver), "http://rebind.example/"))
     assert outcome == Refusal(
-        "url_not_accessible",
-        "rebind.example resolves to 127.0.0.1, which is not a public address (loopback)",
+        Problem(
+            "url_not_accessible",
+            "rebind.example resolves to 127.0.0.1, which is not a public address (loopback)",
+        ),
         "address",
     )
     assert resolver.calls == ["rebind.example"]
@@ -408,8 +411,10 @@ def test_slow_resolver_is_abandoned_at_the_deadline() -> None:
         release.set()
     assert started.is_set()
     assert refused(outcome) == Refusal(
-        "url_not_accessible",
-        "resolving slow.example ran past the fetch deadline: the resolver did not answer",
+        Problem(
+            "url_not_accessible",
+            "resolving slow.example ran past the fetch deadline: the resolver did not answer",
+        ),
         "dns_timeout",
     )
     assert 0.25 <= elapsed < 1.0
@@ -419,7 +424,7 @@ def test_expired_deadline_does_not_call_the_resolver() -> None:
     resolver = FakeResolver(table={"example.com": ["93.184.215.14"]})
     with pytest.raises(GuardRefusal) as caught:
         resolve_with_deadline(resolver, "example.com", time.monotonic() - 1)
-    assert caught.value.refusal.kind == "dns_timeout"
+    assert caught.value.kind == "dns_timeout"
     assert resolver.calls == []
 
 
@@ -524,8 +529,10 @@ LOCAL = FakeResolver(
 def test_ports_outside_80_and_443_are_refused_with_a_fix() -> None:
     outcome = refused(vet(NetGuard(resolver=LOCAL), "http://public.example:8080/"))
     assert outcome == Refusal(
-        "url_not_accessible",
-        "port 8080 is not one of [80, 443]; open it with allow_hosts=['public.example:8080'] if this host is trusted",
+        Problem(
+            "url_not_accessible",
+            "port 8080 is not one of [80, 443]; open it with allow_hosts=['public.example:8080'] if this host is trusted",
+        ),
         "port",
     )
     assert pinned(vet(NetGuard(resolver=LOCAL), "http://public.example:443/")).port == 443
@@ -576,8 +583,10 @@ def test_https_to_http_downgrade_is_refused() -> None:
     guard = NetGuard(resolver=LOCAL)
     outcome = refused(vet(guard, "http://public.example/b", previous="https://public.example/a"))
     assert outcome == Refusal(
-        "url_not_accessible",
-        "redirect from https://public.example/a downgrades https to http: http://public.example/b",
+        Problem(
+            "url_not_accessible",
+            "redirect from https://public.example/a downgrades https to http: http://public.example/b",
+        ),
         "downgrade",
     )
     assert (
@@ -860,3 +869,22 @@ def test_entry_without_port_never_opens_more_than_80_and_443() -> None:
         refused(vet(guard, "http://docs.example.com:8080/")).kind == "address"
     )  # port allowed, host not opened
     assert refused(vet(guard, "http://docs.example.com/")).kind == "port"  # 80 was narrowed away
+
+
+def test_a_parsed_url_is_vetted_without_parsing_it_again() -> None:
+    from webfetch_kit.rules.urls import ParsedUrl, parse_fetch_url
+
+    parsed = parse_fetch_url("http://Rebind.Example:80/x")
+    assert isinstance(parsed, ParsedUrl)
+    resolver = FakeResolver(table={"rebind.example": ["127.0.0.1"]})
+    outcome = NetGuard(resolver=resolver).vet(parsed, deadline=soon())
+    assert outcome == refused(vet(NetGuard(resolver=resolver), "http://rebind.example/x"))
+    public = FakeResolver(table={"rebind.example": ["93.184.215.14"]})
+    target = pinned(NetGuard(resolver=public).vet(parsed, deadline=soon()))
+    assert (target.host, target.port, target.ip) == ("rebind.example", 80, "93.184.215.14")
+    downgrade = NetGuard(resolver=public).vet(
+        parsed, deadline=soon(), previous=parse_fetch_url("https://a.example/")
+    )  # type: ignore[arg-type]
+    assert refused(downgrade).reason == (
+        "redirect from https://a.example/ downgrades https to http: http://rebind.example/x"
+    )

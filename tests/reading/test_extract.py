@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from webfetch_kit.errors import ContentError
+from webfetch_kit.problem import Problem
 from webfetch_kit.reading.extract import (
     PAGE_SEPARATOR,
     Document,
     extract_document,
     page_of_offset,
     page_spans,
-    pdf_page_texts,
+    start_reading,
 )
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
@@ -217,7 +218,7 @@ def test_unsupported_content_types(name: str, content_type: str, detail: str) ->
     with pytest.raises(ContentError) as caught:
         extract_document(fixture(name), content_type)
     assert caught.value.error_code == "unsupported_content_type"
-    assert caught.value.detail == f"{detail} (only text and PDF are supported)"
+    assert caught.value.reason == f"{detail} (only text and PDF are supported)"
 
 
 # --- charsets ---------------------------------------------------------------------------------------
@@ -289,7 +290,7 @@ def test_pathological_page_is_capped_and_bounded_in_time() -> None:
     body = _megabytes_of_tags()
     assert len(body) > 5_000_000
     started = time.monotonic()
-    doc = extract_document(body, "text/html", html_timeout=1.0)
+    doc = extract_document(body, "text/html")
     elapsed = time.monotonic() - started
     assert elapsed < 4.0
     assert doc.has_note("html_truncated")
@@ -299,13 +300,17 @@ def test_pathological_page_is_capped_and_bounded_in_time() -> None:
 
 
 def test_deep_nesting_and_attribute_soup_return_quickly() -> None:
+    # Attribute soup skips trafilatura (its time grows with attributes): the work is bounded, not the wait.
     deep = "<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "</body></html>"
     attrs = " ".join(f'data-a{i}="{"v" * 40}"' for i in range(2_000))
     soup = "<html><body>" + f"<p {attrs}>para</p>" * 200 + "</body></html>"
     for page in (deep, soup):
         started = time.monotonic()
-        extract_document(page.encode(), "text/html", html_timeout=2.0)
+        doc = extract_document(page.encode(), "text/html")
         assert time.monotonic() - started < 5.0
+    assert doc.note("html_too_complex") == (
+        "html_too_complex: more than 20000 attributes; main-text extraction skipped"
+    )
 
 
 def test_unclosed_scripts_are_stripped_in_linear_time() -> None:
@@ -316,19 +321,43 @@ def test_unclosed_scripts_are_stripped_in_linear_time() -> None:
     assert "var x" not in doc.text
 
 
-def test_timeout_returns_noted_fallback() -> None:
-    # 20,000 paragraphs: under the element cap, but trafilatura needs seconds for them (about 2.5 s here)
-    paragraphs = "".join(
-        f"<p>Paragraph {i} of the tide log, with some text in it.</p>" for i in range(20_000)
-    )
-    body = f"<html><head><title>Tide log</title></head><body>{paragraphs}</body></html>".encode()
-    started = time.monotonic()
-    doc = extract_document(body, "text/html", html_timeout=0.25)
-    assert time.monotonic() - started < 2.0
+def test_a_stopped_html_reading_gives_the_noted_visible_text() -> None:
+    # What the fetcher gets when trafilatura overruns its time bound (net.reader): no clock needed here.
+    body = b"<html><head><title>Tide log</title></head><body><p>One.</p><p>Two.</p></body></html>"
+    reading = start_reading(body, "text/html")
+    assert not isinstance(reading, Problem) and reading.kind == "html"
+    doc = reading.document(stopped="0.25 s")
+    assert not isinstance(doc, Problem)
     assert doc.note("extraction_timeout") == "extraction_timeout: trafilatura took longer than 0.25 s"
     assert doc.used_fallback
-    assert doc.title == "Tide log"
-    assert doc.text.startswith("Paragraph 0 of the tide log, with some text in it.\nParagraph 1 of")
+    assert (doc.title, doc.text) == ("Tide log", "One.\nTwo.")
+
+
+def test_a_stopped_pdf_reading_keeps_the_pages_read_so_far() -> None:
+    from webfetch_kit.reading.pdf import PdfReading
+
+    reading = PdfReading(b"%PDF-1.7", pages=["only the first page"], page_count=5)
+    result = reading.result(stopped="20 s")
+    assert not isinstance(result, Problem)
+    assert result.pages == ("only the first page",)
+    assert result.notes == ("pdf_timeout: text extracted from 1 of 5 pages in 20 s",)
+    unopened = PdfReading(b"%PDF-1.7").result(stopped="20 s")
+    assert unopened == Problem("unavailable", "the PDF could not be opened within 20 s")
+
+
+def test_reading_imports_no_threads_and_no_clock() -> None:
+    import ast
+
+    import webfetch_kit.reading as reading
+
+    for path in Path(reading.__file__).parent.glob("*.py"):
+        names = {
+            alias.name.split(".")[0]
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+        }
+        assert not names & {"threading", "time", "concurrent", "asyncio"}, path.name
 
 
 def test_markup_cap_is_configurable() -> None:
@@ -426,19 +455,11 @@ def test_pdf_page_cap_is_noted() -> None:
     assert doc.source_bytes == paper("agents-that-fetch.pdf")
 
 
-def test_pdf_page_texts_matches_document_pages() -> None:
-    body = paper("token-budgets.pdf")
-    assert pdf_page_texts(body) == extract_document(body, "application/pdf").pages
-    with pytest.raises(ContentError) as caught:
-        pdf_page_texts(fixture("article.html"))
-    assert caught.value.error_code == "unsupported_content_type"
-
-
 def test_encrypted_pdf_needs_a_password() -> None:
     with pytest.raises(ContentError) as caught:
         extract_document(paper("encrypted.pdf"), "application/pdf")
     assert caught.value.error_code == "url_not_accessible"
-    assert caught.value.detail == "the PDF is encrypted and needs a password to open"
+    assert caught.value.reason == "the PDF is encrypted and needs a password to open"
 
 
 def test_owner_password_only_pdf_opens() -> None:
@@ -457,9 +478,9 @@ def test_truncated_pdf_is_a_clean_content_error() -> None:
     with pytest.raises(ContentError) as caught:
         extract_document(paper("truncated.pdf"), "application/pdf")
     assert caught.value.error_code == "unsupported_content_type"
-    assert caught.value.detail.startswith("the PDF is damaged or truncated (")
-    assert "Traceback" not in caught.value.detail
-    assert len(caught.value.detail) < 250
+    assert caught.value.reason.startswith("the PDF is damaged or truncated (")
+    assert "Traceback" not in caught.value.reason
+    assert len(caught.value.reason) < 250
 
 
 def test_pdf_header_only_is_a_clean_content_error() -> None:
@@ -467,7 +488,7 @@ def test_pdf_header_only_is_a_clean_content_error() -> None:
     with pytest.raises(ContentError) as caught:
         extract_document(body, "application/pdf")
     assert caught.value.error_code == "unsupported_content_type"
-    assert caught.value.detail.startswith("the PDF is")
+    assert caught.value.reason.startswith("the PDF is")
 
 
 # --- edges ------------------------------------------------------------------------------------------
@@ -509,24 +530,63 @@ def test_characters_that_grow_when_lowercased_do_not_shift_script_removal() -> N
     assert "secret" not in document.text
 
 
-def test_a_timed_out_pdf_read_raises_and_is_not_cached(monkeypatch: pytest.MonkeyPatch) -> None:
-    from webfetch_kit.reading import extract
-    from webfetch_kit.reading.pdf import PdfResult
-
-    original = (PAPERS / "tide-pools.pdf").read_bytes()
-    data = original + b"\n% a copy with its own cache key\n"
-    partial = PdfResult(("only the first page",), None, 5, ("pdf_timeout: text extracted from 1 of 5 pages",))
-    monkeypatch.setattr(extract, "read_pdf", lambda *args, **kwargs: partial)
-    with pytest.raises(ContentError, match="pdf_timeout") as caught:
-        extract.pdf_page_texts(data)
-    assert caught.value.error_code == "unavailable"
-    monkeypatch.undo()
-    assert extract.pdf_page_texts(data) == extract.pdf_page_texts(original)
-    assert len(extract.pdf_page_texts(data)) > 1
-
-
 def test_undeclared_utf16_with_a_byte_order_mark_is_text() -> None:
     body = b"\xff\xfe" + "Hello from a UTF-16 file.".encode("utf-16-le")
     assert extract_document(body, "").text == "Hello from a UTF-16 file."
     with pytest.raises(ContentError, match="binary data"):
         extract_document(b"\x00\x01\x02 not text", "")
+
+
+# --- extraction modes ------------------------------------------------------------------------------
+
+_MODES_PAGE = b"""<!doctype html><html><head><title>Tide tables</title></head><body>
+<a href="#main">Skip to content</a>
+<nav><a href="/">Home</a> <a href="guide/tides">Tides</a></nav>
+<main id="main"><h1>Reading tide tables</h1>
+<p>High water comes twice a day; see <a href="../charts/harbour.html">the harbour chart</a> for depths and
+read the notes before you plan a walk on the flats at low water.</p>
+<p><img src="img/tide.png" alt="A tide curve"></p>
+<h2>In code</h2>
+<pre><code class="language-python">def next_high(t):
+    return t + 12.42</code></pre>
+<p>The period is twelve hours and twenty-five minutes, so each high water comes later each day.</p>
+</main></body></html>"""
+
+
+def test_api_mode_is_the_whole_page_as_markdown_like_the_real_tool() -> None:
+    doc = extract_document(_MODES_PAGE, "text/html", "https://docs.example.com/guide/", mode="api")
+    assert doc.mode == "api" and doc.title == "Tide tables"
+    assert doc.text.startswith("Tide tables\n\n[Skip to content](#main)\n\n[Home](/) [Tides](guide/tides)\n")
+    assert "# Reading tide tables" in doc.text
+    assert "[the harbour chart](../charts/harbour.html)" in doc.text  # relative hrefs as written
+    assert "![A tide curve](img/tide.png)" in doc.text
+    assert "```python\ndef next_high(t):\n    return t + 12.42\n```" in doc.text  # indentation kept
+    assert "## In code" in doc.text
+
+
+def test_main_mode_is_the_main_content_as_markdown_and_text_mode_is_plain() -> None:
+    main = extract_document(_MODES_PAGE, "text/html", mode="main")
+    assert main.mode == "main"
+    assert "[the harbour chart](../charts/harbour.html)" in main.text
+    assert "Skip to content" not in main.text
+    text = extract_document(_MODES_PAGE, "text/html")
+    assert text.mode == "text"
+    assert "the harbour chart for depths" in text.text and "](" not in text.text
+
+
+def test_an_unknown_mode_is_a_config_error() -> None:
+    from webfetch_kit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"^mode must be one of \['api', 'main', 'text'\], got 'html'$"):
+        extract_document(_MODES_PAGE, "text/html", mode="html")  # type: ignore[arg-type]
+
+
+def test_the_markdown_converter_is_bounded_like_the_parser() -> None:
+    # 100,000 nested divs: html-to-markdown stops at 256 levels (as libxml2 does) instead of recursing on.
+    deep = ("<html><body>" + "<div>" * 100_000 + "deep" + "</div>" * 100_000 + "</body></html>").encode()
+    assert extract_document(deep, "text/html", mode="api").kind == "html"
+    big = _megabytes_of_tags()
+    doc = extract_document(big, "text/html", mode="api")
+    assert doc.note("html_truncated") == ("html_truncated: markup capped at 2000000 characters (of 5600026)")
+    assert not doc.has_note("html_too_complex")  # linear in the capped markup: no element cap needed
+    assert doc.text.startswith("***x***")

@@ -54,7 +54,7 @@ def test_punycode_entry_is_decoded_and_flagged() -> None:
     warnings = FetchPolicy(blocked_domains=["xn--mazon-3ve.com"]).warnings()
     assert [w.kind for w in warnings] == ["punycode", "mixed_script"]
     assert warnings[0].message == (
-        "'xn--mazon-3ve.com' is punycode for 'аmazon.com', which uses 'а' U+0430 CYRILLIC SMALL LETTER A "
+        "'xn--mazon-3ve.com' is punycode for '[а]mazon.com', which uses 'а' U+0430 CYRILLIC SMALL LETTER A "
         "(Cyrillic); it looks like 'amazon.com'."
     )
 
@@ -97,3 +97,24 @@ def test_scripts_and_lookalikes() -> None:
 
 def test_non_latin_name_without_look_alike_only_notes_non_ascii() -> None:
     assert kinds(["例え.jp"]) == [("例え.jp", "non_ascii")]
+
+
+def test_look_alike_entries_never_read_the_same_in_a_warning() -> None:
+    # Issue 15: "'docs.example.com' looks like 'docs.example.com'" told a reader nothing.
+    warnings = FetchPolicy(allowed_domains=["docs.example.com", "dоcs.example.com"]).warnings()
+    same = [w.message for w in warnings if w.kind == "same_skeleton"]
+    assert same == [
+        "'docs.example.com' looks like 'd[о]cs.example.com' (punycode 'xn--dcs-sed.example.com') "
+        "(same confusable skeleton).",
+        "'d[о]cs.example.com' (punycode 'xn--dcs-sed.example.com') looks like 'docs.example.com' "
+        "(same confusable skeleton): 'о' U+043E CYRILLIC SMALL LETTER O (Cyrillic).",
+    ]
+    non_ascii = next(w for w in warnings if w.kind == "non_ascii")
+    assert non_ascii.message.startswith(
+        "'d[о]cs.example.com' is not ASCII ('xn--dcs-sed.example.com' on the wire)"
+    )
+
+
+def test_an_invisible_character_is_marked_by_its_code_point() -> None:
+    (warning,) = FetchPolicy(allowed_domains=["exa\u200bmple.com"]).warnings()
+    assert warning.message.startswith("'exa[U+200B]mple.com' contains invisible characters")

@@ -1,22 +1,15 @@
-"""FetchPolicy: list validation, verdicts, tool params (webfetch_kit.rules.policy) and UseCounter."""
+"""FetchPolicy: list validation and verdicts (webfetch_kit.rules.policy, rules.domains)."""
 
 from __future__ import annotations
 
-import threading
 import typing
 
-import anthropic.types
 import pytest
 
-from webfetch_kit.errors import PolicyError, ToolVersionError
-from webfetch_kit.rules.policy import (
-    WEB_FETCH_VERSIONS,
-    WEB_SEARCH_VERSIONS,
-    FetchPolicy,
-    Verdict,
-    web_search_param,
-)
-from webfetch_kit.rules.usecount import UseCounter
+from webfetch_kit.errors import PolicyError
+from webfetch_kit.problem import Problem
+from webfetch_kit.rules.policy import FetchPolicy
+from webfetch_kit.rules.verdict import Verdict
 
 # ---------------------------------------------------------------- construction
 
@@ -151,8 +144,8 @@ def test_entries_are_normalised(entry: str, normalized: str) -> None:
 
 def test_no_lists_allows_valid_urls_and_refuses_invalid_ones() -> None:
     policy = FetchPolicy()
-    assert policy.check("https://anything.example/") == Verdict(
-        True, None, "No domain list is set, so every valid URL passes the policy.", None
+    assert policy.check("https://anything.example/") == Verdict.allow(
+        "No domain list is set, so every valid URL passes the policy."
     )
     assert policy.check("ftp://x.com/").error_code == "invalid_tool_input"
     assert policy.check("https://x.com/" + "a" * 300).error_code == "url_too_long"
@@ -180,8 +173,8 @@ def test_allowed_domains_match_on_label_boundaries(url: str, allowed: bool, rule
 
 def test_refusal_reason_is_one_sentence() -> None:
     verdict = FetchPolicy(allowed_domains=["example.com"]).check("https://evil-example.com/x")
-    assert verdict == Verdict(
-        False, "url_not_allowed", "evil-example.com/x is not covered by any entry of allowed_domains.", None
+    assert verdict == Verdict.refuse(
+        Problem("url_not_allowed", "evil-example.com/x is not covered by any entry of allowed_domains.")
     )
 
 
@@ -268,171 +261,6 @@ def test_look_alike_is_refused_by_allowlist() -> None:
     assert (verdict.allowed, verdict.error_code) == (False, "url_not_allowed")
 
 
-# ---------------------------------------------------------------- tool params
-
-
-def test_sdk_knows_exactly_these_versions() -> None:
-    fetch = {n for n in dir(anthropic.types) if n.startswith("WebFetchTool2") and n.endswith("Param")}
-    search = {n for n in dir(anthropic.types) if n.startswith("WebSearchTool2") and n.endswith("Param")}
-    assert (
-        {f"web_fetch_{n[12:20]}" for n in fetch}
-        == set(WEB_FETCH_VERSIONS)
-        == {
-            "web_fetch_20250910",
-            "web_fetch_20260209",
-            "web_fetch_20260309",
-            "web_fetch_20260318",
-        }
-    )
-    assert (
-        {f"web_search_{n[13:21]}" for n in search}
-        == set(WEB_SEARCH_VERSIONS)
-        == {
-            "web_search_20250305",
-            "web_search_20260209",
-            "web_search_20260318",
-        }
-    )
-
-
-def test_to_tool_param_default() -> None:
-    policy = FetchPolicy(allowed_domains=["Example.com", "docs.example.org/api/"], max_uses=5, citations=True)
-    assert policy.to_tool_param() == {
-        "type": "web_fetch_20250910",
-        "name": "web_fetch",
-        "allowed_domains": ["example.com", "docs.example.org/api"],
-        "max_uses": 5,
-        "citations": {"enabled": True},
-    }
-
-
-@pytest.mark.parametrize("version", sorted(WEB_FETCH_VERSIONS))
-def test_round_trip_every_version(version: str) -> None:
-    use_cache = False if version >= "web_fetch_20260309" else None
-    policy = FetchPolicy(
-        blocked_domains=["private.example.com"],
-        max_uses=3,
-        max_content_tokens=1000,
-        citations=True,
-        use_cache=use_cache,
-        url_sources={
-            "user_input": {"type": "all"},
-            "server_tool_results": {
-                "type": "only",
-                "tools": [{"type": "tool_reference", "name": "web_search"}],
-            },
-        },
-    )
-    param = policy.to_tool_param(version)
-    assert param["type"] == version
-    assert set(param) <= WEB_FETCH_VERSIONS[version]
-    assert FetchPolicy.from_tool_param(param) == policy
-
-
-def test_use_cache_before_20260309_is_refused() -> None:
-    with pytest.raises(ToolVersionError) as info:
-        FetchPolicy(use_cache=False).to_tool_param("web_fetch_20260209")
-    assert str(info.value) == "web_fetch_20260209 has no use_cache option: use web_fetch_20260309 or later"
-
-
-def test_unknown_version_is_refused() -> None:
-    with pytest.raises(ToolVersionError) as info:
-        FetchPolicy().to_tool_param("web_fetch_20990101")
-    assert str(info.value).startswith("unknown web fetch version 'web_fetch_20990101': use one of [")
-
-
-def test_from_tool_param_refuses_foreign_keys() -> None:
-    with pytest.raises(ToolVersionError) as info:
-        FetchPolicy.from_tool_param({"type": "web_fetch_20250910", "name": "web_fetch", "use_cache": True})
-    assert str(info.value) == "web_fetch_20250910 has no use_cache option"
-    with pytest.raises(PolicyError) as info2:
-        FetchPolicy.from_tool_param({"type": "web_fetch_20250910", "name": "web_fetch", "strict": True})
-    assert str(info2.value) == "FetchPolicy does not model strict: remove it from the dict"
-
-
-@pytest.mark.parametrize("version", sorted(WEB_SEARCH_VERSIONS))
-def test_search_param(version: str) -> None:
-    policy = FetchPolicy(allowed_domains=["Example.com"])
-    assert policy.to_search_param(version, max_uses=2) == {
-        "type": version,
-        "name": "web_search",
-        "allowed_domains": ["example.com"],
-        "max_uses": 2,
-    }
-
-
-def test_search_param_refuses_unknown_version_and_both_lists() -> None:
-    with pytest.raises(ToolVersionError):
-        web_search_param("web_search_20990101")
-    with pytest.raises(PolicyError, match="cannot both be set"):
-        web_search_param(allowed_domains=["a.com"], blocked_domains=["b.com"])
-
-
-# ---------------------------------------------------------------- use counter
-
-
-def test_use_counter_limit() -> None:
-    counter = FetchPolicy(max_uses=2).new_counter()
-    assert [counter.take() for _ in range(4)] == [None, None, "max_uses_exceeded", "max_uses_exceeded"]
-    assert counter.used == 2
-
-
-def test_use_counter_unlimited() -> None:
-    counter = UseCounter(None)
-    assert all(counter.take() is None for _ in range(1000))
-
-
-def test_use_counter_is_thread_safe() -> None:
-    counter = UseCounter(100)
-    results: list[str | None] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        for _ in range(50):
-            r = counter.take()
-            with lock:
-                results.append(r)
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert results.count(None) == 100
-    assert results.count("max_uses_exceeded") == 300
-
-
-def test_use_counter_refuses_bad_limit() -> None:
-    with pytest.raises(PolicyError) as info:
-        UseCounter(0)
-    assert str(info.value) == "max_uses must be a positive whole number or None, got 0"
-
-
-def test_from_tool_definition_ignores_presentation_options() -> None:
-    tool = {
-        "type": "web_fetch_20260318",
-        "name": "web_fetch",
-        "allowed_domains": ["example.com"],
-        "max_uses": 3,
-        "cache_control": {"type": "ephemeral"},
-        "strict": True,
-        "response_inclusion": "full",
-    }
-    policy = FetchPolicy.from_tool_definition(tool)
-    assert policy.allowed_domains == ("example.com",)
-    assert policy.max_uses == 3
-    with pytest.raises(
-        PolicyError, match="FetchPolicy does not model cache_control, response_inclusion, strict"
-    ):
-        FetchPolicy.from_tool_param(tool)
-
-
-def test_from_tool_definition_still_refuses_options_the_version_lacks() -> None:
-    tool = {"type": "web_fetch_20250910", "name": "web_fetch", "response_inclusion": "full"}
-    with pytest.raises(ToolVersionError, match="web_fetch_20250910 has no response_inclusion option"):
-        FetchPolicy.from_tool_definition(tool)
-
-
 @pytest.mark.parametrize("url", ["https://example.com/café/x", "https://example.com/caf%C3%A9"])
 def test_a_non_ascii_subpath_entry_matches_the_url_as_it_is_sent(url: str) -> None:
     assert FetchPolicy(blocked_domains=["example.com/café"]).check(url).error_code == "url_not_allowed"
@@ -445,3 +273,38 @@ def test_a_non_ascii_subpath_entry_matches_the_url_as_it_is_sent(url: str) -> No
 def test_an_entry_ending_in_a_hex_label_is_an_address_like_the_guard_says() -> None:
     with pytest.raises(PolicyError, match="is an IP address: list domain names, not addresses"):
         FetchPolicy(allowed_domains=["foo.0x7f"])
+
+
+def test_a_look_alike_host_shows_its_punycode_in_the_reason() -> None:
+    verdict = FetchPolicy(allowed_domains=["docs.example.com"]).check("https://dоcs.example.com/guide/x")
+    assert verdict.reason == (
+        "d[о]cs.example.com/guide/x (punycode xn--dcs-sed.example.com) is not covered by any entry of "
+        "allowed_domains."
+    )
+    blocked = FetchPolicy(blocked_domains=["exаmple.com"]).check("https://www.exаmple.com/")
+    assert blocked.reason == (
+        "www.ex[а]mple.com (punycode www.xn--exmple-4nf.com) is blocked by 'ex[а]mple.com' "
+        "(punycode xn--exmple-4nf.com)."
+    )
+    assert FetchPolicy(allowed_domains=["example.com"]).check("https://example.com/").reason == (
+        "example.com is covered by 'example.com'."
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "fix"),
+    [
+        ("https://example.net:8443", "example.net"),
+        ("https://user@example.net:8443/blog/?q=1#top", "example.net/blog"),
+        ("http://", "example.com"),
+    ],
+)
+def test_a_scheme_fix_it_suggests_a_valid_entry(entry: str, fix: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        FetchPolicy(allowed_domains=[entry])
+    assert str(caught.value) == (
+        f"allowed_domains entry {entry!r} includes a scheme: domains are written without http:// or "
+        f"https:// (use {fix})"
+    )
+    if fix != "example.com":
+        FetchPolicy(allowed_domains=[fix])  # the suggestion is itself valid

@@ -8,8 +8,9 @@ import pytest
 from anthropic.types import Message
 
 from webfetch_kit.errors import PolicyError
-from webfetch_kit.rules.policy import Verdict
+from webfetch_kit.problem import Problem
 from webfetch_kit.rules.provenance import Provenance, UrlLedger, extract_urls
+from webfetch_kit.rules.verdict import Verdict
 
 CONVERSATION: list[dict[str, Any]] = [
     {
@@ -126,11 +127,11 @@ def test_sources_of_each_kind() -> None:
 
 def test_assistant_text_never_counts() -> None:
     verdict = ledger().check("https://assistant-made.example/x")
-    assert verdict == Verdict(
-        False,
-        "url_not_in_prior_context",
-        "This exact URL has not appeared in the conversation, so it cannot be fetched.",
-        None,
+    assert verdict == Verdict.refuse(
+        Problem(
+            "url_not_in_prior_context",
+            "This exact URL has not appeared in the conversation, so it cannot be fetched.",
+        )
     )
 
 
@@ -208,3 +209,19 @@ def test_a_url_source_document_is_recorded_exactly() -> None:
     )
     assert ledger.permits(url)
     assert not ledger.permits("https://example.com/it")
+
+
+def test_url_sources_are_validated_by_provenance_for_the_policy_and_the_ledger() -> None:
+    from webfetch_kit.rules.policy import FetchPolicy
+    from webfetch_kit.rules.provenance import check_url_sources
+
+    bad = {"user_input": {"type": "only"}}
+    message = "url_sources['user_input'] must have 'type' one of ['all', 'none'], got {'type': 'only'}"
+    for attempt in (
+        lambda: check_url_sources(bad),
+        lambda: UrlLedger(url_sources=bad),  # type: ignore[arg-type]
+        lambda: FetchPolicy(url_sources=bad),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(PolicyError) as caught:
+            attempt()
+        assert str(caught.value) == message

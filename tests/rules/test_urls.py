@@ -46,7 +46,7 @@ def problem(url: str) -> UrlProblem:
 )
 def test_invalid_urls(url: str, reason_part: str) -> None:
     result = problem(url)
-    assert result.error_code == "invalid_tool_input"
+    assert result.code == "invalid_tool_input"
     assert reason_part in result.reason
 
 

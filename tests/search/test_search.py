@@ -23,6 +23,7 @@ from webfetch_kit.search import (
     MAX_QUERY_TERMS,
     SearchDocument,
     SearchError,
+    SearchHit,
     SearchIndex,
     decode_encrypted_content,
     encode_encrypted_content,
@@ -53,7 +54,7 @@ def index(documents: list[SearchDocument]) -> SearchIndex:
     return SearchIndex.from_documents(documents)
 
 
-def urls(hits: list[search.SearchHit]) -> list[str]:
+def urls(hits: list[SearchHit]) -> list[str]:
     return [hit.url for hit in hits]
 
 
@@ -135,7 +136,7 @@ def test_equal_scores_are_ordered_by_url(documents: list[SearchDocument]) -> Non
 def test_max_results_limits_hits(index: SearchIndex) -> None:
     assert len(index.search("prompt caching", max_results=10)) == 5
     assert len(index.search("prompt caching", max_results=2)) == 2
-    with pytest.raises(ConfigError, match="max_results must be at least 1, got 0"):
+    with pytest.raises(ConfigError, match=r"^max_results must be a positive whole number, got 0$"):
         index.search("prompt caching", max_results=0)
 
 

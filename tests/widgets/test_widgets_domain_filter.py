@@ -142,7 +142,8 @@ def test_blocked_list_verdicts_include_look_alike_hosts() -> None:
         ("allowed", "", "—"),
     ]
     assert (
-        rows[1]["wfk-reason"] == "exаmple.com looks like the blocked 'example.com' (confusable characters)."
+        rows[1]["wfk-reason"]
+        == "ex[а]mple.com (punycode xn--exmple-4nf.com) looks like the blocked 'example.com' (confusable characters)."
     )
 
 

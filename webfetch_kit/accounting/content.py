@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ConfigError, check_positive_int
+from ..problem import Problem
 from ..tokens import count_tokens
 from .estimate import TokenEstimate, round_half_up
 from .figures import figure
@@ -130,7 +131,7 @@ def pdf_tokens(pages: int) -> TokenEstimate:
 def pdf_page_count(data: bytes) -> int | None:
     """The pages of a PDF as Claude's PDF support counts them (at most 100), or None if unreadable."""
     from ..errors import ContentError
-    from ..reading.extract import pdf_page_texts
+    from ..net.reader import pdf_page_texts
 
     try:
         return len(pdf_page_texts(data))
@@ -185,12 +186,11 @@ def fetch_result_tokens(block: Mapping[str, Any]) -> TokenEstimate:
 
 
 def _search_result_tokens(result: Mapping[str, Any]) -> TokenEstimate:
-    from ..search.index import decode_encrypted_content
+    from ..search.encrypted import read_encrypted_content
 
     encrypted = str(result.get("encrypted_content", ""))
-    try:
-        decoded = decode_encrypted_content(encrypted)
-    except Exception:  # not the kit's (a real API result, which only Anthropic can read): by length
+    decoded = read_encrypted_content(encrypted)
+    if isinstance(decoded, Problem):  # not the kit's (a real API result, only Anthropic can read): by length
         return figure("search_tokens_per_char").tokens(len(encrypted))
     head = f"{result.get('title', '')}\n{result.get('url', '')}"
     return prompt_text_tokens(head) + fetched_text_tokens(decoded.text)

@@ -35,7 +35,7 @@ CitationStatus = Literal["ok", "mismatch", "unresolved", "unverifiable"]
 class SourceDocument:
     """A document a citation can point at, numbered by :func:`~webfetch_kit.citations.documents_in`.
 
-    ``text`` is the plain text (text documents), the pages joined by blank lines (PDFs) or the text
+    ``text`` is the plain text (text documents), the pages joined by ``PAGE_SEPARATOR`` (PDFs) or the text
     blocks joined by blank lines (content documents); ``pages`` holds a PDF's text page by page and
     ``blocks`` a content document's blocks (images as empty strings). ``origin`` says where the
     document sits, e.g. ``"web_fetch_tool_result at response.content[2]"``.

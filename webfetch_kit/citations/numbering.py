@@ -98,12 +98,13 @@ def _source_document(
         text = str(source.get("data", ""))
     elif kind == "base64" and media_type == "application/pdf":
         try:
-            from ..reading.extract import pdf_page_texts
+            from ..net.reader import pdf_page_texts
+            from ..reading.extract import PAGE_SEPARATOR
 
             pages = pdf_page_texts(base64.b64decode(str(source.get("data", "")), validate=True))
         except (binascii.Error, ValueError, ContentError):
             pages = None
-        text = "\n\n".join(pages) if pages is not None else None
+        text = PAGE_SEPARATOR.join(pages) if pages is not None else None
     elif kind == "content":
         media_type = "content"
         content = source.get("content")

@@ -4,7 +4,7 @@ What :func:`verify` checks, by citation type:
 
 * ``char_location``: ``cited_text == text[start_char_index:end_char_index]`` exactly (end exclusive).
 * ``page_location``: pages are 1-based and ``end_page_number`` is exclusive; the cited text must occur in
-  the text of those pages (:func:`webfetch_kit.reading.extract.pdf_page_texts`, pypdf). The comparison
+  the text of those pages (:func:`webfetch_kit.net.reader.pdf_page_texts`, pypdf). The comparison
   collapses every run of whitespace to one space, then, failing that, ignores whitespace altogether (PDF
   text extraction differs between extractors in line breaks and spacing, never in words); ``detail``
   says which.

@@ -11,7 +11,7 @@ a result made elsewhere (the real API's) is opaque and is not quoted. They are c
 ``web_search_result_location``, not numbered as documents.
 
 **Quotable text.** A ``text`` source quotes ``source.data``: ``char_location`` indices are offsets into it.
-A base64 PDF quotes its pages' extracted text (:func:`webfetch_kit.reading.extract.pdf_page_texts`):
+A base64 PDF quotes its pages' extracted text (:func:`webfetch_kit.net.reader.pdf_page_texts`):
 ``page_location`` page numbers are 1-based, ``end_page_number`` exclusive. A ``content`` source quotes
 its blocks (``content_block_location``, block indices, end exclusive; non-text blocks are empty).
 """
@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..citations import SourceDocument, number_documents, read_document
-from ..errors import SearchError
-from ..search.index import decode_encrypted_content
+from ..problem import Problem
+from ..reading.extract import PAGE_SEPARATOR
+from ..search.encrypted import read_encrypted_content
 
 __all__ = ["DocumentRef", "SearchResultRef", "document_text", "find_documents", "find_search_results"]
 
@@ -57,8 +58,10 @@ def _units(document: SourceDocument) -> tuple[Kind, tuple[str, ...]]:
 
 
 def document_text(document: Mapping[str, Any]) -> str:
-    """The readable text of a ``document`` block (pages or blocks joined by a newline)."""
-    return "\n".join(_units(read_document(document))[1])
+    """The readable text of a ``document`` block (a PDF's pages joined by ``PAGE_SEPARATOR``, as extraction
+    joins them; a ``content`` document's blocks by a newline)."""
+    kind, units = _units(read_document(document))
+    return (PAGE_SEPARATOR if kind == "pdf" else "\n").join(units)
 
 
 def find_documents(
@@ -108,9 +111,8 @@ def find_search_results(
         for position, result in enumerate(content):
             if not isinstance(result, Mapping):
                 continue
-            try:
-                decoded = decode_encrypted_content(str(result.get("encrypted_content", "")))
-            except SearchError:  # not the kit's: opaque, as the API's own results are
+            decoded = read_encrypted_content(str(result.get("encrypted_content", "")))
+            if isinstance(decoded, Problem):  # not the kit's: opaque, as the API's own results are
                 continue
             title = result.get("title")
             found.append(

@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..search.index import query_terms
+from ..search.terms import query_terms
 
 __all__ = ["SENTENCE_CACHE_BYTES", "Sentence", "question_terms", "score", "sentence_spans", "sentences"]
 

@@ -51,7 +51,7 @@ from .._data import (
 )
 from ..errors import ConfigError, CorpusError
 from ..net.loopback import LoopbackServer
-from .routes import CorpusRequestHandler, StaticSite, normalize_host
+from .routes import CorpusRequestHandler, StaticSite, host_key
 
 __all__ = [
     "CORPUS_HOSTS",
@@ -141,14 +141,14 @@ class CorpusSite:
                 f"give the host and path without a scheme, e.g. 'docs.example.com/guide', not {host_path!r}"
             )
         host, slash, path = host_path.partition("/")
-        name = normalize_host(host)
+        name = host_key(host)
         if name not in self.hosts:
             raise ConfigError(f"{host!r} is not a corpus host; known hosts: {', '.join(self.hosts)}")
         return f"{scheme}://{name}/{path}" if slash else f"{scheme}://{name}/"
 
     def resolver(self, host: str) -> list[str]:
         """Resolve a corpus host to ``["127.0.0.1"]``; any other name raises :class:`socket.gaierror`."""
-        if normalize_host(host) in self.hosts:
+        if host_key(host) in self.hosts:
             return [self.address]
         raise socket.gaierror(socket.EAI_NONAME, f"{host!r} is not a corpus host (name or service not known)")
 
@@ -158,7 +158,7 @@ class CorpusSite:
         """True when :meth:`transport` would deliver a request for ``url`` to this server."""
         if url.scheme not in ("http", "https"):
             return False
-        host = normalize_host(url.raw_host.decode("ascii", "replace"))
+        host = host_key(url.raw_host.decode("ascii", "replace"))
         port = url.port
         if host in self.hosts:
             return port in (None, 80, 443)
@@ -232,7 +232,7 @@ class CorpusSite:
 
     def count_for(self, host: str | None = None, path: str | None = None) -> int:
         """How many logged requests match ``host`` and ``path`` (``None`` matches anything)."""
-        wanted_host = normalize_host(host) if host is not None else None
+        wanted_host = host_key(host) if host is not None else None
         with self._lock:
             return sum(
                 1

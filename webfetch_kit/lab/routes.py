@@ -50,6 +50,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .._data import LAB_HOST
+from ..problem import Problem
 from ..rules import urls
 
 __all__ = [
@@ -57,7 +58,7 @@ __all__ = [
     "ServedSite",
     "StaticSite",
     "gzip_bomb",
-    "normalize_host",
+    "host_key",
 ]
 
 # Routes that end with a fixed delay or an endless body check the server's stop event at least this often.
@@ -92,7 +93,7 @@ def gzip_bomb(megabytes: int = _BOMB_MB) -> bytes:
         return cached
 
 
-def normalize_host(value: str) -> str:
+def host_key(value: str) -> str:
     """The A-label, lower-case, port-less form of a ``Host`` header or URL host ("" if unusable).
 
     Only the port (and IPv6 brackets) are this function's business; the name itself goes through the
@@ -108,7 +109,7 @@ def normalize_host(value: str) -> str:
     if not host:
         return ""
     normalized = urls.normalize_host(host)
-    return "" if isinstance(normalized, urls.HostProblem) else normalized.ascii
+    return "" if isinstance(normalized, Problem) else normalized.ascii
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         self._path = parts.path or "/"
         self._query = parts.query
-        self._host = normalize_host(self.headers.get("Host", ""))
+        self._host = host_key(self.headers.get("Host", ""))
         try:
             if self._host == LAB_HOST:
                 self._lab(parse_qs(parts.query))

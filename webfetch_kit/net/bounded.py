@@ -1,12 +1,12 @@
 """Bounds on work done for untrusted input: decoding a body, and running a parser or resolver in time.
 
 httpx decodes gzip even when ``identity`` was asked for, and a cap applied after decoding lets a small
-read expand without limit (SECURITY.md). The fetcher therefore reads raw bytes and decodes them here,
+read expand without limit (a decompression bomb). The fetcher therefore reads raw bytes and decodes them here,
 with a limit on the decoded size. Encodings whose output cannot be bounded here are refused.
 
-Parsers and the resolver run on capped daemon workers (:func:`run_on_worker`): trafilatura's own timeout
-only applies to its command line, pypdf has had infinite-loop advisories, and DNS is not covered by
-httpx's timeouts.
+Parsers (through :mod:`webfetch_kit.net.reader`) and the resolver run on capped daemon workers
+(:func:`run_on_worker`): trafilatura's own timeout only applies to its command line, pypdf has had
+infinite-loop advisories, and DNS is not covered by httpx's timeouts.
 """
 
 from __future__ import annotations

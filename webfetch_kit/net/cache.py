@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..reading.extract import Document
+from ..reading.extract import Document, ExtractMode
 
 __all__ = ["CachedFetch", "FetchCache"]
 
-_FORMAT = 2  # 2: entries carry text_tokens
+_FORMAT = 3  # 2: entries carry text_tokens; 3: and extract_mode (part of the key)
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,21 @@ class CachedFetch:
     content_type: str
     text_tokens: int
     """Tokens of ``document.text`` (the kit's offline count), counted once when fetched."""
+    extract_mode: ExtractMode = "text"
+    """How HTML became text; with ``canonical_url`` the cache key."""
+
+    @property
+    def key(self) -> str:
+        """The cache key: the extraction mode and the canonical URL."""
+        return _key(self.canonical_url, self.extract_mode)
 
     @property
     def size(self) -> int:
         return len(self.document.text.encode("utf-8")) + len(self.document.source_bytes or b"")
+
+
+def _key(canonical_url: str, extract_mode: str) -> str:
+    return f"{extract_mode} {canonical_url}"
 
 
 def _document_to_json(document: Document) -> dict[str, Any]:
@@ -103,21 +114,22 @@ class FetchCache:
         with self._lock:
             return len(self._entries)
 
-    def get(self, canonical_url: str) -> CachedFetch | None:
-        """The fresh entry for ``canonical_url``, or None (expired entries are dropped)."""
+    def get(self, canonical_url: str, extract_mode: ExtractMode = "text") -> CachedFetch | None:
+        """The fresh entry for ``canonical_url`` read in ``extract_mode``, or None (expired: dropped)."""
+        key = _key(canonical_url, extract_mode)
         with self._lock:
-            entry = self._entries.get(canonical_url)
+            entry = self._entries.get(key)
             if entry is None:
-                entry = self._load(canonical_url)
+                entry = self._load(key)
                 if entry is not None:
                     self._insert(entry)
             if entry is not None and self.clock() - entry.retrieved_at > self.ttl:
-                self._remove(canonical_url)
+                self._remove(key)
                 entry = None
             if entry is None:
                 self.misses += 1
                 return None
-            self._entries.move_to_end(canonical_url)
+            self._entries.move_to_end(key)
             self.hits += 1
             return entry
 
@@ -126,13 +138,13 @@ class FetchCache:
         if entry.size > self.max_bytes:
             return
         with self._lock:
-            self._remove(entry.canonical_url)
+            self._remove(entry.key)
             self._insert(entry)
             if self.directory is not None:
                 payload = asdict(entry)
                 payload["document"] = _document_to_json(entry.document)
                 payload["format"] = _FORMAT
-                self._path(entry.canonical_url).write_text(json.dumps(payload), encoding="utf-8")
+                self._path(entry.key).write_text(json.dumps(payload), encoding="utf-8")
 
     def clear(self) -> None:
         """Forget every entry (and delete the on-disk copies)."""
@@ -144,7 +156,7 @@ class FetchCache:
                     path.unlink(missing_ok=True)
 
     def _insert(self, entry: CachedFetch) -> None:
-        self._entries[entry.canonical_url] = entry
+        self._entries[entry.key] = entry
         self._bytes += entry.size
         while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
             oldest = next(iter(self._entries))
@@ -167,10 +179,11 @@ class FetchCache:
         path = self._path(key)
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
-            if payload.get("format") != _FORMAT or payload.get("canonical_url") != key:
+            if payload.get("format") != _FORMAT:
                 return None
             payload.pop("format")
             payload["document"] = _document_from_json(payload["document"])
-            return CachedFetch(**payload)
+            entry = CachedFetch(**payload)
+            return entry if entry.key == key else None
         except (OSError, ValueError, TypeError, KeyError):
             return None

@@ -1,8 +1,8 @@
 """The fetch executor: a web fetch run locally, with the tool's rules, guards and result blocks.
 
 For every URL, and again for every redirect hop (at most 10, followed here, never by httpx), the checks run
-in this order (SECURITY.md: "Follow redirects yourself and run every check again on every hop (policy,
-provenance, address, length)"):
+in this order; redirects are followed here so that every check runs again on every hop (policy,
+provenance, address, length):
 
 1. URL validation and domain policy (:meth:`FetchPolicy.check`), giving ``url_too_long``,
    ``invalid_tool_input`` or ``url_not_allowed``;
@@ -15,11 +15,11 @@ provenance, address, length)"):
 6. the request, under one wall-clock ``deadline`` for the whole fetch (DNS and redirects included), with
    a cap of ``max_bytes`` on the raw bytes read and on the decoded body.
 
-Failures never raise: they become a :class:`FetchOutcome` with one of the SDK's error codes and a human
-``detail`` that stays out of the result block. HTTP statuses map as: 429 → ``too_many_requests``; any other
-4xx/5xx, connection errors, the deadline and redirect loops → ``url_not_accessible``; bodies over the cap →
-``content_too_large``; bodies that are not text or PDF → ``unsupported_content_type``; a bug in the kit →
-``unavailable``.
+Failures never raise: they become a :class:`FetchOutcome` carrying a :class:`~webfetch_kit.problem.Problem`
+(one of the SDK's error codes and a sentence for people, which stays out of the result block). HTTP
+statuses map as: 429 → ``too_many_requests``; any other 4xx/5xx, connection errors, the deadline and
+redirect loops → ``url_not_accessible``; bodies over the cap → ``content_too_large``; bodies that are not
+text or PDF → ``unsupported_content_type``; a bug in the kit → ``unavailable``.
 """
 
 from __future__ import annotations
@@ -37,19 +37,23 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from ..blocks import document_block, web_fetch_error_block, web_fetch_result_block
-from ..errors import ConfigError, ContentError
-from ..reading.extract import Document, extract_document
+from ..errors import ConfigError, check_positive_int
+from ..problem import Problem
+from ..reading.extract import EXTRACT_MODES, Document, ExtractMode
 from ..rules.policy import FetchPolicy
-from ..rules.urls import UrlProblem, parse_fetch_url
+from ..rules.urls import ParsedUrl
+from ..rules.usecount import UseCounter
 from ..tokens import count_tokens, truncate_to_tokens
 from .bounded import BoundedDecoder, DecodedTooLarge, UnboundedEncoding
 from .cache import CachedFetch, FetchCache
 from .guard import NetGuard, PinnedTarget, Refusal, Resolver, make_client_kwargs, system_resolver
 from .loopthread import run_sync
+from .reader import read_bounded
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchToolResultBlockParam
 
+    from ..problem import FetchErrorCode
     from ..rules.provenance import UrlLedger
 
 __all__ = ["DEFAULT_USER_AGENT", "FetchOutcome", "Fetcher"]
@@ -63,13 +67,13 @@ _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
 @dataclass(frozen=True)
 class FetchOutcome:
-    """The result of one web fetch: a document, or an error code with a human-readable detail."""
+    """The result of one web fetch: a document, or a :class:`~webfetch_kit.problem.Problem` (the error
+    code and a sentence for people)."""
 
     url: str
     """The URL as requested."""
-    error_code: str | None = None
-    detail: str = ""
-    """What happened, for people; never put into the result block."""
+    problem: Problem | None = None
+    """Why the fetch failed: the SDK error code and one sentence (never put into the result block)."""
     document: Document | None = None
     """The extracted document, after ``max_content_tokens`` truncation."""
     final_url: str | None = None
@@ -95,11 +99,21 @@ class FetchOutcome:
     @property
     def ok(self) -> bool:
         """True when the fetch produced a document."""
-        return self.error_code is None
+        return self.problem is None
+
+    @property
+    def error_code(self) -> FetchErrorCode | None:
+        """The failure's error code (``problem.code``), None on success."""
+        return None if self.problem is None else self.problem.code  # type: ignore[return-value]
+
+    @property
+    def detail(self) -> str:
+        """What went wrong, for people (``problem.reason``); ``""`` on success."""
+        return "" if self.problem is None else self.problem.reason
 
     def to_block(self, tool_use_id: str) -> WebFetchToolResultBlockParam:
         """The ``web_fetch_tool_result`` block for this outcome, exactly as the SDK types it."""
-        if self.error_code is not None or self.document is None:
+        if self.problem is not None or self.document is None:
             return web_fetch_error_block(tool_use_id, self.error_code or "unavailable")
         doc = self.document
         if doc.is_pdf:
@@ -110,8 +124,8 @@ class FetchOutcome:
 
     def summary(self) -> str:
         """One line for people: what was fetched, or why not."""
-        if not self.ok:
-            return f"{self.url}: {self.error_code} ({self.detail})"
+        if self.problem is not None:
+            return f"{self.url}: {self.problem.code} ({self.problem.reason})"
         assert self.document is not None
         source = "cache" if self.from_cache else f"{self.bytes_read:,} bytes"
         tokens = f"{self.tokens_after:,} tokens" if self.tokens_after is not None else "tokens n/a"
@@ -119,12 +133,15 @@ class FetchOutcome:
         return f"{self.url}: {self.document.media_type}, {tokens}{cut} (approx.), from {source}"
 
 
-class _Failure(Exception):
-    def __init__(self, error_code: str, detail: str, *, status: int | None = None) -> None:
-        super().__init__(detail)
-        self.error_code = error_code
-        self.detail = detail
-        self.status = status
+@dataclass(frozen=True)
+class _Failure:
+    # How a step of the pipeline says "stop here": the problem to report and the HTTP status, if any.
+    problem: Problem
+    status: int | None = None
+
+
+def _fail(code: FetchErrorCode, reason: str, status: int | None = None) -> _Failure:
+    return _Failure(Problem(code, reason), status)
 
 
 def _iso(ts: float) -> str:
@@ -150,6 +167,10 @@ class Fetcher:
             (the tool option of versions 20260309 and later), which defaults to using the cache.
         user_agent: the User-Agent header sent.
         clock: wall clock for ``retrieved_at`` (the cache has its own, usually the same).
+        extract_mode: how HTML becomes text: ``"api"`` (the whole page as Markdown, as the real tool
+            returns it), ``"main"`` (main content as Markdown) or ``"text"`` (plain main text, the default
+            for now); see :func:`~webfetch_kit.reading.extract.extract_document`. Part of the cache key,
+            so a page cached in one mode is never served in another.
     """
 
     def __init__(
@@ -168,6 +189,7 @@ class Fetcher:
         use_cache: bool | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         clock: Callable[[], float] = time.time,
+        extract_mode: ExtractMode = "text",
     ) -> None:
         if transport is not None and client is not None:
             raise ConfigError("give Fetcher either transport= or client=, not both")
@@ -180,6 +202,8 @@ class Fetcher:
             raise ConfigError(
                 "Fetcher(client=) needs an httpx.AsyncClient(trust_env=False): a proxy bypasses the guard"
             )
+        if extract_mode not in EXTRACT_MODES:
+            raise ConfigError(f"extract_mode must be one of {list(EXTRACT_MODES)}, got {extract_mode!r}")
         if timeout <= 0 or deadline <= 0 or max_bytes <= 0:
             raise ConfigError("Fetcher needs timeout, deadline and max_bytes greater than 0")
         self.policy = policy if policy is not None else FetchPolicy()
@@ -191,6 +215,7 @@ class Fetcher:
         self.use_cache = use_cache if use_cache is not None else self.policy.use_cache is not False
         self.user_agent = user_agent
         self.clock = clock
+        self.extract_mode: ExtractMode = extract_mode
         if cache is False:
             self.cache: FetchCache | None = None
         elif cache is None or cache is True:
@@ -199,13 +224,13 @@ class Fetcher:
             self.cache = cache
         self._transport = transport
         self._client = client
-        self._counter = self.policy.new_counter()
+        self._counter = UseCounter(self.policy.max_uses)
 
     # ------------------------------------------------------------------ public API
 
     def new_request(self) -> None:
         """Start a new API request: ``max_uses`` counts fetches per request."""
-        self._counter = self.policy.new_counter()
+        self._counter = UseCounter(self.policy.max_uses)
 
     def fetch(self, url: str, *, use_cache: bool | None = None) -> FetchOutcome:
         """Fetch one URL (blocking; safe inside a running notebook event loop)."""
@@ -238,8 +263,7 @@ class Fetcher:
         use_cache: bool | None = None,
     ) -> list[FetchOutcome]:
         """Fetch several URLs concurrently from async code; outcomes in input order."""
-        if concurrency < 1:
-            raise ConfigError(f"concurrency must be at least 1, got {concurrency}")
+        check_positive_int(concurrency, "concurrency")
         urls = list(urls)
         gate = asyncio.Semaphore(concurrency)
         bar = _progress_bar(len(urls), enabled=progress)
@@ -285,142 +309,127 @@ class Fetcher:
         deadline = started + self.deadline
         redirects: list[str] = []
         try:
-            outcome = await asyncio.wait_for(
+            result = await asyncio.wait_for(
                 self._fetch_hops(client, url, use_cache, deadline, redirects), timeout=self.deadline
             )
         except TimeoutError:
-            outcome = FetchOutcome(
-                url=url,
-                error_code="url_not_accessible",
-                detail=f"the fetch did not finish within its {self.deadline:g} s deadline",
-            )
-        except _Failure as failure:
-            outcome = FetchOutcome(
-                url=url, error_code=failure.error_code, detail=failure.detail, status=failure.status
+            result = _fail(
+                "url_not_accessible", f"the fetch did not finish within its {self.deadline:g} s deadline"
             )
         except Exception as exc:  # a bug in the kit must not crash a notebook or the emulator
             log.exception("unexpected error fetching %s", url)
-            outcome = FetchOutcome(url=url, error_code="unavailable", detail=f"internal error: {exc!r}")
+            result = _fail("unavailable", f"internal error: {exc!r}")
+        if isinstance(result, _Failure):
+            result = FetchOutcome(url=url, problem=result.problem, status=result.status)
         return replace(
-            outcome,
+            result,
             redirects=tuple(redirects),
             elapsed=time.monotonic() - started,
             citations=self.policy.citations,
         )
 
-    def _check(self, url: str, *, first_hop: bool) -> str:
+    def _check(self, url: str, *, first_hop: bool) -> ParsedUrl | _Failure:
         verdict = self.policy.check(url)
-        if not verdict.allowed:
-            raise _Failure(verdict.error_code or "url_not_allowed", verdict.reason)
-        canonical = _canonical(url)
+        if verdict.problem is not None:
+            return _Failure(verdict.problem)
+        parsed = verdict.url
+        assert parsed is not None, "an allowed verdict carries the URL it parsed"
         if self.ledger is not None:
-            seen = self.ledger.check(canonical)  # its reason names the sources url_sources leaves out
-            if not seen.allowed:
+            seen = self.ledger.check(parsed)  # its reason names the sources url_sources leaves out
+            if seen.problem is not None:
                 hop = "" if first_hop else " (redirect targets are checked too)"
-                raise _Failure(seen.error_code or "url_not_in_prior_context", seen.reason + hop)
+                return _Failure(replace(seen.problem, reason=seen.problem.reason + hop))
         if first_hop:
             code = self._counter.take()
             if code is not None:
-                raise _Failure(code, f"max_uses={self.policy.max_uses} fetches already made in this request")
-        return canonical
+                return _fail(code, f"max_uses={self.policy.max_uses} fetches already made in this request")
+        return parsed
 
     async def _fetch_hops(
         self, client: httpx.AsyncClient, url: str, use_cache: bool, deadline: float, redirects: list[str]
-    ) -> FetchOutcome:
-        canonical = self._check(url, first_hop=True)
+    ) -> FetchOutcome | _Failure:
+        first = self._check(url, first_hop=True)
+        if isinstance(first, _Failure):
+            return first
+        canonical = first.canonical
         if use_cache and self.cache is not None:
-            hit = self.cache.get(canonical)
+            hit = self.cache.get(canonical, self.extract_mode)
             if hit is not None:
                 return self._finish(url, hit, from_cache=True)
-        current = httpx.URL(canonical)
-        previous: httpx.URL | None = None
+        # Each hop's URL is parsed once, by the policy check; the ledger, the cache key and the guard
+        # all use the ParsedUrl its verdict carries.
+        current = first
+        previous: ParsedUrl | None = None
         for _hop in range(MAX_REDIRECTS + 1):
             target = await asyncio.get_running_loop().run_in_executor(
                 None, functools.partial(self.guard.vet, current, deadline=deadline, previous=previous)
             )
             if isinstance(target, Refusal):
-                raise _Failure(target.error_code, target.detail)
-            response = await self._send(client, target, current)
+                return _Failure(target.problem)
+            response = await self._send(client, target, current.url)
+            if isinstance(response, _Failure):
+                return response
             try:
                 if response.status_code in _REDIRECT_STATUSES:
                     location = response.headers.get("location")
                     if not location:
-                        raise _Failure(
+                        return _fail(
                             "url_not_accessible", f"redirect {response.status_code} without a Location header"
                         )
-                    next_url = str(current.join(location))
+                    next_url = str(current.url.join(location))
                     redirects.append(next_url)
-                    previous, current = current, httpx.URL(self._check(next_url, first_hop=False))
+                    hop = self._check(next_url, first_hop=False)
+                    if isinstance(hop, _Failure):
+                        return hop
+                    previous, current = current, hop
                     continue
-                entry = await self._read(response, canonical, current, deadline)
+                entry = await self._read(response, canonical, current.url, deadline)
             finally:
                 await response.aclose()
+            if isinstance(entry, _Failure):
+                return entry
             if self.cache is not None:
                 self.cache.put(entry)
             return self._finish(url, entry, from_cache=False)
-        raise _Failure("url_not_accessible", f"more than {MAX_REDIRECTS} redirects")
+        return _fail("url_not_accessible", f"more than {MAX_REDIRECTS} redirects")
 
-    async def _send(self, client: httpx.AsyncClient, target: PinnedTarget, url: httpx.URL) -> httpx.Response:
+    async def _send(
+        self, client: httpx.AsyncClient, target: PinnedTarget, url: httpx.URL
+    ) -> httpx.Response | _Failure:
         request = target.pinned_request("GET", url, client.headers)
         try:
             return await client.send(request, stream=True, follow_redirects=False)
         except httpx.TimeoutException as exc:
-            raise _Failure("url_not_accessible", f"timed out connecting or reading: {exc!r}") from exc
+            return _fail("url_not_accessible", f"timed out connecting or reading: {exc!r}")
         except httpx.TransportError as exc:
-            raise _Failure("url_not_accessible", f"could not connect: {exc!r}") from exc
+            return _fail("url_not_accessible", f"could not connect: {exc!r}")
 
     async def _read(
         self, response: httpx.Response, canonical: str, url: httpx.URL, deadline: float
-    ) -> CachedFetch:
+    ) -> CachedFetch | _Failure:
         status = response.status_code
         if status == 429:
-            raise _Failure("too_many_requests", "the site answered 429 Too Many Requests", status=status)
+            return _fail("too_many_requests", "the site answered 429 Too Many Requests", status)
         if status >= 400 or status < 200:
-            raise _Failure("url_not_accessible", f"the site answered HTTP {status}", status=status)
+            return _fail("url_not_accessible", f"the site answered HTTP {status}", status)
         declared = response.headers.get("content-length")
         if declared and declared.strip().isdigit() and int(declared) > self.max_bytes:
-            raise _Failure(
+            return _fail(
                 "content_too_large",
                 f"Content-Length {int(declared):,} exceeds the {self.max_bytes:,}-byte cap",
-                status=status,
+                status,
             )
-        try:
-            decoder = BoundedDecoder(response.headers.get("content-encoding", ""), self.max_bytes)
-        except UnboundedEncoding as exc:
-            raise _Failure(
-                "url_not_accessible",
-                f"Content-Encoding {exc} cannot be decoded within a size bound",
-                status=status,
-            ) from exc
-        body = bytearray()
-        raw = 0
-        try:
-            async for chunk in response.aiter_raw():
-                raw += len(chunk)
-                if raw > self.max_bytes:
-                    raise _Failure(
-                        "content_too_large", f"more than {self.max_bytes:,} bytes on the wire", status=status
-                    )
-                body += decoder.feed(chunk)
-                if time.monotonic() > deadline:
-                    raise _Failure("url_not_accessible", "the body did not arrive before the deadline")
-        except DecodedTooLarge as exc:
-            raise _Failure("content_too_large", f"{exc} after decoding", status=status) from exc
-        except httpx.TimeoutException as exc:
-            raise _Failure(
-                "url_not_accessible", f"timed out reading the body: {exc!r}", status=status
-            ) from exc
-        except httpx.TransportError as exc:
-            raise _Failure(
-                "url_not_accessible", f"connection failed mid-body: {exc!r}", status=status
-            ) from exc
+        body = await self._receive(response, deadline)
+        if isinstance(body, _Failure):
+            return replace(body, status=status)
+        raw, data = body
         content_type = response.headers.get("content-type", "")
-        try:
-            document, tokens = await asyncio.get_running_loop().run_in_executor(
-                None, _extract_and_count, bytes(body), content_type, str(url)
-            )
-        except ContentError as exc:
-            raise _Failure(exc.error_code, exc.detail, status=status) from exc
+        read = await asyncio.get_running_loop().run_in_executor(
+            None, _extract_and_count, data, content_type, str(url), self.extract_mode
+        )
+        if isinstance(read, Problem):
+            return _Failure(read, status)
+        document, tokens = read
         return CachedFetch(
             canonical_url=canonical,
             final_url=str(url),
@@ -430,7 +439,34 @@ class Fetcher:
             status=status,
             content_type=content_type,
             text_tokens=tokens,
+            extract_mode=self.extract_mode,
         )
+
+    async def _receive(self, response: httpx.Response, deadline: float) -> tuple[int, bytes] | _Failure:
+        """(raw bytes read, decoded body), within ``max_bytes`` on the wire and decoded, by ``deadline``."""
+        try:
+            decoder = BoundedDecoder(response.headers.get("content-encoding", ""), self.max_bytes)
+        except UnboundedEncoding as exc:
+            return _fail(
+                "url_not_accessible", f"Content-Encoding {exc} cannot be decoded within a size bound"
+            )
+        body = bytearray()
+        raw = 0
+        try:
+            async for chunk in response.aiter_raw():
+                raw += len(chunk)
+                if raw > self.max_bytes:
+                    return _fail("content_too_large", f"more than {self.max_bytes:,} bytes on the wire")
+                body += decoder.feed(chunk)
+                if time.monotonic() > deadline:
+                    return _fail("url_not_accessible", "the body did not arrive before the deadline")
+        except DecodedTooLarge as exc:
+            return _fail("content_too_large", f"{exc} after decoding")
+        except httpx.TimeoutException as exc:
+            return _fail("url_not_accessible", f"timed out reading the body: {exc!r}")
+        except httpx.TransportError as exc:
+            return _fail("url_not_accessible", f"connection failed mid-body: {exc!r}")
+        return raw, bytes(body)
 
     def _finish(self, url: str, entry: CachedFetch, *, from_cache: bool) -> FetchOutcome:
         document = entry.document
@@ -460,17 +496,13 @@ class Fetcher:
         )
 
 
-def _canonical(url: str) -> str:
-    # Called only after the policy accepted ``url``, which means it parsed; the check is belt and braces.
-    parsed = parse_fetch_url(url)
-    if isinstance(parsed, UrlProblem):
-        raise _Failure(parsed.error_code, parsed.reason)
-    return parsed.canonical
-
-
-def _extract_and_count(body: bytes, content_type: str, url: str) -> tuple[Document, int]:
+def _extract_and_count(
+    body: bytes, content_type: str, url: str, mode: ExtractMode
+) -> tuple[Document, int] | Problem:
     # Counted once per network fetch and kept in the cache entry: a cache hit must not re-tokenise.
-    document = extract_document(body, content_type, url)
+    document = read_bounded(body, content_type, url, mode=mode)
+    if isinstance(document, Problem):
+        return document
     return document, int(count_tokens(document.text))
 
 

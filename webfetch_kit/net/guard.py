@@ -25,7 +25,7 @@ Error codes. A refusal carries one of the web fetch tool's documented error code
 filtering rules", which is :class:`~webfetch_kit.rules.policy.FetchPolicy`'s verdict, and keeping it for the
 policy lets a user tell "my lists blocked this" from "the network guard blocked this". The real tool runs
 in Anthropic's cloud, where a private address of the user's machine simply cannot be fetched, which the
-tool reports as ``url_not_accessible``. The precise reason is in :attr:`Refusal.detail` and
+tool reports as ``url_not_accessible``. The precise reason is in :attr:`Refusal.reason` and
 :attr:`Refusal.kind`.
 
 The HTTP client that sends pinned requests must be built with ``trust_env=False`` (an environment proxy
@@ -43,13 +43,17 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import httpx
 
 from ..errors import ConfigError, GuardRefusal
-from ..rules.urls import HostProblem, ends_in_a_number, normalize_host
+from ..problem import Problem
+from ..rules.urls import ParsedUrl, ends_in_a_number, normalize_host
 from .bounded import run_on_worker
+
+if TYPE_CHECKING:
+    from ..problem import FetchErrorCode
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -312,20 +316,39 @@ def numeric_host_address(host: str) -> ipaddress.IPv4Address | None:
 
 @dataclass(frozen=True)
 class Refusal:
-    """The guard's "no": a web fetch error code, a human-readable detail and a machine-readable kind.
+    """The guard's "no": a :class:`~webfetch_kit.problem.Problem` (web fetch error code and the reason) and
+    a machine-readable ``kind``.
 
     ``kind`` is one of ``"invalid_url"``, ``"downgrade"``, ``"port"``, ``"numeric_host"``,
     ``"dns_failure"``, ``"dns_timeout"``, ``"address"``.
     """
 
-    error_code: str
-    detail: str
+    problem: Problem
     kind: str = "refused"
 
     @property
     def ok(self) -> bool:
         """Always ``False``; lets callers write ``if not outcome.ok`` for both result types."""
         return False
+
+    @property
+    def error_code(self) -> FetchErrorCode:
+        """The web fetch error code (``problem.code``)."""
+        return self.problem.code  # type: ignore[return-value]
+
+    @property
+    def reason(self) -> str:
+        """Why the guard refused (``problem.reason``)."""
+        return self.problem.reason
+
+    @property
+    def detail(self) -> str:
+        """The same sentence as :attr:`reason` (the name webfetch-kit 0.1 used)."""
+        return self.problem.reason
+
+
+def _refuse(code: FetchErrorCode, reason: str, kind: str) -> Refusal:
+    return Refusal(Problem(code, reason), kind)
 
 
 def system_resolver(host: str) -> list[str]:
@@ -372,34 +395,32 @@ def resolve_with_deadline(resolver: Resolver, host: str, deadline: float) -> lis
         GuardRefusal: With error code ``url_not_accessible`` and kind ``"dns_timeout"`` when the
             deadline passes, or kind ``"dns_failure"`` when the resolver raises.
     """
+    answer = _resolve(resolver, host, deadline)
+    if isinstance(answer, Refusal):
+        raise GuardRefusal(answer.problem, answer.kind)
+    return answer
+
+
+def _resolve(resolver: Resolver, host: str, deadline: float) -> list[str] | Refusal:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        return _dns_timeout(host, "the fetch deadline had already passed")
     result = run_on_worker(
-        lambda: list(resolver(host)),
-        _remaining(deadline, host),
-        slots=_lookup_slots,
-        name=f"webfetch-dns {host}",
+        lambda: list(resolver(host)), remaining, slots=_lookup_slots, name=f"webfetch-dns {host}"
     )
     if result.no_slot:
-        raise _dns_timeout(host, "no resolver thread became free")
+        return _dns_timeout(host, "no resolver thread became free")
     if not result.finished:
-        raise _dns_timeout(host, "the resolver did not answer")
+        return _dns_timeout(host, "the resolver did not answer")
     if result.error is not None:
-        raise GuardRefusal(
-            Refusal("url_not_accessible", f"{host} could not be resolved: {result.error}", "dns_failure")
-        ) from result.error
+        return _refuse("url_not_accessible", f"{host} could not be resolved: {result.error}", "dns_failure")
     answer: list[str] = result.value or []
     return answer
 
 
-def _remaining(deadline: float, host: str) -> float:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        raise _dns_timeout(host, "the fetch deadline had already passed")
-    return remaining
-
-
-def _dns_timeout(host: str, why: str) -> GuardRefusal:
-    return GuardRefusal(
-        Refusal("url_not_accessible", f"resolving {host} ran past the fetch deadline: {why}", "dns_timeout")
+def _dns_timeout(host: str, why: str) -> Refusal:
+    return _refuse(
+        "url_not_accessible", f"resolving {host} ran past the fetch deadline: {why}", "dns_timeout"
     )
 
 
@@ -502,7 +523,7 @@ def _checked_address(entry: str, address: IPAddress, port: int | None) -> Opened
 def _normalise_name(entry: str, host: str) -> str:
     # The kit's one host normaliser (the one URLs go through), so entries compare equal to URL hosts.
     name = normalize_host(host)
-    if isinstance(name, HostProblem):
+    if isinstance(name, Problem):
         raise _entry_error(entry, "a host name is dot-separated labels of letters, digits and '-'")
     return name.ascii
 
@@ -689,7 +710,11 @@ class NetGuard:
         )
 
     def vet(
-        self, url: httpx.URL, *, deadline: float, previous: httpx.URL | None = None
+        self,
+        url: httpx.URL | ParsedUrl,
+        *,
+        deadline: float,
+        previous: httpx.URL | ParsedUrl | None = None,
     ) -> PinnedTarget | Refusal:
         """Decide whether ``url`` may be fetched and, if so, which address to connect to.
 
@@ -697,7 +722,9 @@ class NetGuard:
         redirected). Resolution is bounded by ``deadline``.
 
         Args:
-            url: The URL to fetch, parsed by httpx (the parser that will send it).
+            url: The URL to fetch: the :class:`~webfetch_kit.rules.urls.ParsedUrl` a policy verdict
+                carries (the fetcher passes that, so the URL is not parsed again), or any ``httpx.URL``,
+                whose scheme, user info and host the guard then checks itself.
             deadline: Absolute ``time.monotonic()`` value by which DNS must have answered.
             previous: The URL of the previous hop when following a redirect.
 
@@ -705,45 +732,35 @@ class NetGuard:
             A :class:`PinnedTarget` to build the request from, or a :class:`Refusal` whose error code is
             ``invalid_tool_input`` or ``url_not_accessible`` (see the module docstring).
         """
-        try:
-            return self._vet(url, deadline, previous)
-        except GuardRefusal as refusal:
-            assert isinstance(refusal.refusal, Refusal)
-            return refusal.refusal
-
-    def _vet(self, url: httpx.URL, deadline: float, previous: httpx.URL | None) -> PinnedTarget:
-        scheme = url.scheme
-        if scheme not in _SCHEME_PORTS:
-            raise _refuse("invalid_tool_input", f"scheme {scheme!r} is not http or https", "invalid_url")
-        if url.userinfo:
-            raise _refuse(
-                "invalid_tool_input", "URLs with a user name or password are not fetched", "invalid_url"
-            )
-        raw = url.raw_host.decode("ascii", "replace").lower()
-        if not raw or not set(raw) <= _HOST_CHARS:
-            raise _refuse(
-                "invalid_tool_input",
-                f"host {raw!r} is empty or has characters hosts cannot have",
-                "invalid_url",
-            )
-        host = _url_host(url)
-        if not host or ".." in host or host.startswith("."):
-            raise _refuse("invalid_tool_input", f"host {raw!r} has an empty label", "invalid_url")
+        if isinstance(url, ParsedUrl):
+            # rules.urls judged scheme, user info and host already; the character check is repeated
+            # because it costs nothing (defence in depth: the pin must never be built on an odd host).
+            if not set(url.host) <= _HOST_CHARS:
+                return _refuse(
+                    "invalid_tool_input", f"host {url.host!r} has characters hosts cannot have", "invalid_url"
+                )
+            target, scheme, host, literal = url.url, url.scheme, url.host, url.is_ip
+        else:
+            judged = _judge_httpx_url(url)
+            if isinstance(judged, Refusal):
+                return judged
+            target, scheme, host, literal = url, url.scheme, judged, _is_ip_literal(judged)
         if previous is not None and previous.scheme == "https" and scheme == "http":
-            raise _refuse(
-                "url_not_accessible", f"redirect from {previous} downgrades https to http: {url}", "downgrade"
+            return _refuse(
+                "url_not_accessible",
+                f"redirect from {_shown(previous)} downgrades https to http: {target}",
+                "downgrade",
             )
-        port = _url_port(url)
+        port = _url_port(target)
         opened = self.is_opened(host, port)
         if not opened and port not in self.allowed_ports:
-            raise _refuse(
+            return _refuse(
                 "url_not_accessible",
                 f"port {port} is not one of {sorted(self.allowed_ports)}; "
                 f"open it with allow_hosts=['{OpenedHost(host, port)}'] if this host is trusted",
                 "port",
             )
 
-        literal = _is_ip_literal(host)
         if not literal and ends_in_a_number(host):
             meaning = numeric_host_address(host)
             read_as = (
@@ -751,38 +768,61 @@ class NetGuard:
                 if meaning is not None
                 else "it is neither a host name nor an IP address"
             )
-            raise _refuse(
+            return _refuse(
                 "url_not_accessible", f"{host!r} is a numeric-looking host: {read_as}", "numeric_host"
             )
-        answer = [host] if literal else resolve_with_deadline(self.resolver, host, deadline)
+        answer = [host] if literal else _resolve(self.resolver, host, deadline)
+        if isinstance(answer, Refusal):
+            return answer
         addresses = _parse_answer(host, answer)
+        if isinstance(addresses, Refusal):
+            return addresses
         if not opened:
             for address in addresses:
                 problem = address_problem(address)
                 if problem is not None:
                     shown = host if literal else f"{host} resolves to {address}, which"
-                    raise _refuse(
+                    return _refuse(
                         "url_not_accessible", f"{shown} is not a public address ({problem})", "address"
                     )
         texts = tuple(str(a) for a in addresses)
         return PinnedTarget(host=host, port=port, ip=texts[0], scheme=scheme, addresses=texts)
 
 
-def _refuse(code: str, detail: str, kind: str) -> GuardRefusal:
-    return GuardRefusal(Refusal(code, detail, kind))
+def _judge_httpx_url(url: httpx.URL) -> str | Refusal:
+    """The host of a URL that did not come through rules.urls, or why the guard cannot judge it."""
+    if url.scheme not in _SCHEME_PORTS:
+        return _refuse("invalid_tool_input", f"scheme {url.scheme!r} is not http or https", "invalid_url")
+    if url.userinfo:
+        return _refuse(
+            "invalid_tool_input", "URLs with a user name or password are not fetched", "invalid_url"
+        )
+    raw = url.raw_host.decode("ascii", "replace").lower()
+    if not raw or not set(raw) <= _HOST_CHARS:
+        return _refuse(
+            "invalid_tool_input", f"host {raw!r} is empty or has characters hosts cannot have", "invalid_url"
+        )
+    host = _url_host(url)
+    if not host or ".." in host or host.startswith("."):
+        return _refuse("invalid_tool_input", f"host {raw!r} has an empty label", "invalid_url")
+    return host
 
 
-def _parse_answer(host: str, answer: Sequence[str]) -> list[IPAddress]:
+def _shown(url: httpx.URL | ParsedUrl) -> str:
+    return url.canonical if isinstance(url, ParsedUrl) else str(url)
+
+
+def _parse_answer(host: str, answer: Sequence[str]) -> list[IPAddress] | Refusal:
     if not answer:
-        raise _refuse("url_not_accessible", f"{host} resolved to no addresses", "dns_failure")
+        return _refuse("url_not_accessible", f"{host} resolved to no addresses", "dns_failure")
     addresses: list[IPAddress] = []
     for text in answer:
         try:
             addresses.append(_as_address(text))
         except ConfigError:
-            raise _refuse(
+            return _refuse(
                 "url_not_accessible",
                 f"the resolver answered {text!r} for {host}, not an IP address",
                 "dns_failure",
-            ) from None
+            )
     return list(dict.fromkeys(addresses))

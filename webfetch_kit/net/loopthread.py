@@ -1,6 +1,7 @@
 """A private event loop in a daemon thread, so the sync API works inside a running notebook loop.
 
-A notebook already runs an event loop, so library code must never call ``asyncio.run`` (STYLE.md).
+A notebook already runs an event loop, so library code must never call ``asyncio.run`` (it raises
+"cannot be called from a running event loop" there).
 Sync entry points submit their coroutine to this loop and wait for the result instead.
 """
 

@@ -1,5 +1,9 @@
 """Turning a fetched body into a :class:`Document`: HTML main text, plain text as is, PDFs per page.
 
+Pure: bytes in, a Document (or a Problem) out; no threads, no clocks. :func:`start_reading` does the fast
+steps and leaves the slow one (trafilatura, pypdf) to :meth:`Reading.run`, so that the fetcher can run it
+under a time bound (:mod:`webfetch_kit.net.reader`); :func:`extract_document` runs it in full.
+
 The web fetch tool returns "the full text content" of a page and, for PDFs, the file itself as base64
 with "automatic text extraction" (its docs); anything else is ``unsupported_content_type`` ("only text
 and PDF"). :func:`extract_document` does the same offline:
@@ -7,12 +11,13 @@ and PDF"). :func:`extract_document` does the same offline:
 * **Type**: decided from the ``Content-Type`` header and the leading bytes together
   (see :mod:`webfetch_kit.reading.sniff`: a PDF served as ``text/html`` is a PDF; HTML served as
   ``application/pdf`` is HTML; ``text/plain`` stays text even when it holds markup; JSON, images,
-  binary data and unresolvable lies raise ``ContentError("unsupported_content_type")``).
+  binary data and unresolvable lies are ``unsupported_content_type``).
 * **Charset** (HTML and text): BOM, header ``charset``, ``<meta charset>``/``http-equiv``, detection;
   ``Document.charset`` is the codec used, a ``charset_source`` note says which source decided.
 * **HTML**: main text and title by trafilatura, bounded in size (2,000,000 characters of markup,
-  25,000 elements) and time (5 s by default), with a noted fallback to the visible text of
-  ``<body>``; JavaScript-only pages are noted ``javascript_only`` (see :mod:`webfetch_kit.reading.html`).
+  25,000 elements; the fetcher adds a time bound, 5 s by default), with a noted fallback to the visible
+  text of ``<body>``; JavaScript-only pages are noted ``javascript_only`` (see
+  :mod:`webfetch_kit.reading.html`).
 * **Text** (``text/plain``, markdown, csv and other ``text/*``): decoded, newlines normalised to ``\\n``,
   otherwise as is. Its title is its first non-empty line (markdown ``#`` marks removed) when that line
   has at most 100 characters, else ``None``.
@@ -29,17 +34,25 @@ fallback, cap, timeout or type disagreement leaves one.
 from __future__ import annotations
 
 import bisect
-import functools
 from dataclasses import dataclass
 
-from ..errors import ContentError
-from .html import JS_ONLY_MAX_TEXT, MAX_HTML_CHARS, MAX_HTML_ELEMENTS, extract_html
-from .pdf import MAX_PDF_PAGES, read_pdf
+from ..errors import ConfigError, ContentError
+from ..problem import Problem
+from .html import (
+    EXTRACT_MODES,
+    JS_ONLY_MAX_TEXT,
+    MAX_HTML_CHARS,
+    MAX_HTML_ELEMENTS,
+    ExtractMode,
+    HtmlReading,
+    HtmlResult,
+    prepare_html,
+)
+from .pdf import MAX_PDF_PAGES, PdfReading
 from .sniff import decide_type, decode_body, parse_content_type
 
 __all__ = [
-    "DEFAULT_HTML_TIMEOUT",
-    "DEFAULT_PDF_TIMEOUT",
+    "EXTRACT_MODES",
     "JS_ONLY_MAX_TEXT",
     "MAX_HTML_CHARS",
     "MAX_HTML_ELEMENTS",
@@ -47,15 +60,18 @@ __all__ = [
     "MAX_TEXT_TITLE_CHARS",
     "PAGE_SEPARATOR",
     "Document",
+    "ExtractMode",
+    "Reading",
     "extract_document",
     "page_of_offset",
     "page_spans",
-    "pdf_page_texts",
+    "read_body",
+    "start_reading",
 ]
 
 PAGE_SEPARATOR = "\n\f\n"
-DEFAULT_HTML_TIMEOUT = 5.0
-DEFAULT_PDF_TIMEOUT = 20.0
+"""Between the pages of a PDF's text: newline, form feed, newline (page texts never hold a form feed).
+The one separator: extraction, citations and the emulator all join a PDF's pages with it."""
 MAX_TEXT_TITLE_CHARS = 100
 
 
@@ -63,6 +79,7 @@ MAX_TEXT_TITLE_CHARS = 100
 class Document:
     """A fetched body as the web fetch tool would hand it to the model.
 
+    Stage: reading's output (bytes → Document); the fetcher caches it and turns it into a result block.
     ``media_type`` is ``"text/plain"`` for HTML and text (a text source) and ``"application/pdf"``
     for PDFs, whose ``source_bytes`` go into a base64 source. ``pages`` is empty except for PDFs.
     """
@@ -76,6 +93,9 @@ class Document:
     charset: str | None
     kind: str
     notes: tuple[str, ...]
+    mode: ExtractMode = "text"
+    """How an HTML page became ``text`` (``"api"``, ``"main"`` or ``"text"``); PDFs and text files are
+    read the same in every mode."""
 
     @property
     def is_pdf(self) -> bool:
@@ -114,93 +134,174 @@ def extract_document(
     content_type: str,
     url: str = "",
     *,
-    html_timeout: float = DEFAULT_HTML_TIMEOUT,
+    mode: ExtractMode = "text",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
-    pdf_timeout: float = DEFAULT_PDF_TIMEOUT,
 ) -> Document:
     """Turn a fetched body into a :class:`Document` (HTML main text, plain text, or a PDF with its pages).
+
+    Pure and bounded in work (the caps), not in time: the fetcher runs the slow step under a time bound
+    (:func:`webfetch_kit.net.reader.read_bounded`).
 
     Args:
         body: the raw response body (already de-compressed).
         content_type: the ``Content-Type`` header value; may be empty.
         url: the URL the body came from (kept on the document, helps HTML metadata).
-        html_timeout: seconds to wait for trafilatura before falling back to the visible text.
+        mode: how HTML becomes text: ``"api"`` the whole page as Markdown, as the real tool returns it;
+            ``"main"`` the main content as Markdown with links; ``"text"`` plain main text (the default
+            for now). See :mod:`webfetch_kit.reading.html`.
         max_html_chars: cap on the HTML markup handed to the parser.
         max_pdf_pages: extract text from at most this many PDF pages.
-        pdf_timeout: seconds to wait for pypdf.
 
     Returns:
         The document; its ``notes`` record every decision that was not the plain default.
 
     Raises:
-        ContentError: ``unsupported_content_type`` for anything but text and PDF (and damaged PDFs),
-            ``url_not_accessible`` for password-protected PDFs, ``unavailable`` when a PDF cannot be
-            opened in time.
+        ContentError: the body cannot become a document; its ``problem`` is what :func:`read_body`
+            returns (``unsupported_content_type`` for anything but text and PDF and for damaged PDFs,
+            ``url_not_accessible`` for password-protected PDFs, ``unavailable`` for AES-encrypted PDFs
+            without the ``cryptography`` package).
 
     Example:
         >>> doc = extract_document(b"Hello\\r\\nworld", "text/plain; charset=utf-8")
         >>> doc.text, doc.title, doc.kind
         ('Hello\\nworld', 'Hello', 'text')
     """
+    document = read_body(
+        body, content_type, url, mode=mode, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
+    )
+    if isinstance(document, Problem):
+        raise ContentError(document)
+    return document
+
+
+def read_body(
+    body: bytes,
+    content_type: str,
+    url: str = "",
+    *,
+    mode: ExtractMode = "text",
+    max_html_chars: int = MAX_HTML_CHARS,
+    max_pdf_pages: int = MAX_PDF_PAGES,
+) -> Document | Problem:
+    """:func:`extract_document` for callers that handle failure as a value (the search index).
+
+    Returns:
+        The document, or the :class:`~webfetch_kit.problem.Problem` that :func:`extract_document` raises
+        as a ``ContentError``.
+    """
+    reading = start_reading(
+        body, content_type, url, mode=mode, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
+    )
+    if isinstance(reading, Problem):
+        return reading
+    reading.run()
+    return reading.document()
+
+
+@dataclass
+class Reading:
+    """A body on its way to a :class:`Document`: typed and decoded, its one slow step left to :meth:`run`.
+
+    ``kind`` is ``"html"``, ``"text"`` or ``"pdf"``. :meth:`run` is pure (trafilatura or pypdf; nothing
+    for text) and may be run on a worker under a time bound; :meth:`document` then gives the document,
+    with the noted fallback (HTML) or the pages read so far (PDF) when the run was ``stopped``.
+    """
+
+    kind: str
+    body: bytes
+    url: str
+    notes: tuple[str, ...]
+    mode: ExtractMode = "text"
+    charset: str | None = None
+    text: str = ""
+    html: HtmlReading | HtmlResult | None = None
+    pdf: PdfReading | None = None
+
+    def run(self) -> None:
+        """The slow, pure step: main-text extraction for HTML, page text for a PDF."""
+        if isinstance(self.html, HtmlReading):
+            self.html.run()
+        elif self.pdf is not None:
+            self.pdf.run()
+
+    def document(self, stopped: str | None = None) -> Document | Problem:
+        """The document (or the PDF's problem).
+
+        Args:
+            stopped: why :meth:`run` was stopped before it finished (the time bound it ran past, e.g.
+                ``"5 s"``), or None when it ran to its end.
+        """
+        if self.pdf is not None:
+            result = self.pdf.result(stopped)
+            if isinstance(result, Problem):
+                return result
+            return Document(
+                text=PAGE_SEPARATOR.join(result.pages),
+                title=result.title,
+                media_type="application/pdf",
+                source_bytes=self.body,
+                pages=result.pages,
+                url=self.url,
+                charset=None,
+                kind="pdf",
+                notes=(*self.notes, *result.notes),
+                mode=self.mode,
+            )
+        if self.html is not None:
+            html = self.html.result(stopped) if isinstance(self.html, HtmlReading) else self.html
+            text, title, notes = html.text, html.title, (*self.notes, *html.notes)
+        else:
+            text, title, notes = self.text, _text_title(self.text), self.notes
+        return Document(
+            text=text,
+            title=title,
+            media_type="text/plain",
+            source_bytes=None,
+            pages=(),
+            url=self.url,
+            charset=self.charset,
+            kind=self.kind,
+            notes=notes,
+            mode=self.mode,
+        )
+
+
+def start_reading(
+    body: bytes,
+    content_type: str,
+    url: str = "",
+    *,
+    mode: ExtractMode = "text",
+    max_html_chars: int = MAX_HTML_CHARS,
+    max_pdf_pages: int = MAX_PDF_PAGES,
+) -> Reading | Problem:
+    """Type, decode and (for HTML) parse a body: the fast steps of :func:`extract_document`.
+
+    Returns:
+        The :class:`Reading` whose :meth:`Reading.run` is left to do, or the problem
+        (``unsupported_content_type``).
+
+    Raises:
+        ConfigError: ``mode`` is not ``"api"``, ``"main"`` or ``"text"``.
+    """
+    if mode not in EXTRACT_MODES:
+        raise ConfigError(f"mode must be one of {list(EXTRACT_MODES)}, got {mode!r}")
     decision = decide_type(body, content_type)
+    if isinstance(decision, Problem):
+        return decision
     notes = list(decision.notes)
     if decision.kind == "pdf":
-        result = read_pdf(body, max_pages=max_pdf_pages, timeout=pdf_timeout)
-        return Document(
-            text=PAGE_SEPARATOR.join(result.pages),
-            title=result.title,
-            media_type="application/pdf",
-            source_bytes=body,
-            pages=result.pages,
-            url=url,
-            charset=None,
-            kind="pdf",
-            notes=(*notes, *result.notes),
-        )
+        return Reading("pdf", body, url, tuple(notes), mode, pdf=PdfReading(body, max_pdf_pages))
     _, params = parse_content_type(content_type)
     decoded = decode_body(body, params.get("charset"), html=decision.kind == "html")
     notes.append(f"charset_source: {decoded.source}")
     notes.extend(decoded.notes)
     if decision.kind == "html":
-        html = extract_html(decoded.text, url, timeout=html_timeout, max_chars=max_html_chars)
-        text, title = html.text, html.title
-        notes.extend(html.notes)
-    else:
-        text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
-        title = _text_title(text)
-    return Document(
-        text=text,
-        title=title,
-        media_type="text/plain",
-        source_bytes=None,
-        pages=(),
-        url=url,
-        charset=decoded.charset,
-        kind=decision.kind,
-        notes=tuple(notes),
-    )
-
-
-@functools.lru_cache(maxsize=32)
-def pdf_page_texts(data: bytes, *, max_pages: int = MAX_PDF_PAGES) -> tuple[str, ...]:
-    """The text of each page of a PDF (the first ``max_pages`` pages), e.g. to verify page citations.
-
-    Cached for the last 32 PDFs: citations, the emulator and its token counting read the same fetched
-    PDF again on every turn of a conversation. Only complete reads are cached: a read cut short by the
-    time bound raises instead of caching a partial page list.
-
-    Raises:
-        ContentError: the bytes are not a readable PDF, it needs a password, or reading it timed out
-            (``unavailable``).
-    """
-    if b"%PDF-" not in data[:1024]:
-        raise ContentError("unsupported_content_type", "not a PDF (no %PDF- header)")
-    result = read_pdf(data, max_pages=max_pages, timeout=DEFAULT_PDF_TIMEOUT)
-    timed_out = [note for note in result.notes if note.startswith("pdf_timeout")]
-    if timed_out:
-        raise ContentError("unavailable", timed_out[0])
-    return result.pages
+        html = prepare_html(decoded.text, url, mode=mode, max_chars=max_html_chars)
+        return Reading("html", body, url, tuple(notes), mode, decoded.charset, html=html)
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+    return Reading("text", body, url, tuple(notes), mode, decoded.charset, text=text)
 
 
 def page_spans(document: Document) -> tuple[tuple[int, int], ...]:

@@ -1,4 +1,8 @@
-"""HTML to main text: trafilatura, bounded in size and time, with a visible-text fallback that says so.
+"""HTML to main text: trafilatura, bounded in size, with a visible-text fallback that says so.
+
+Pure: no threads and no clocks here. The slow step (trafilatura) is :meth:`HtmlReading.run`; the fetcher
+runs it on :mod:`webfetch_kit.net`'s bounded workers and, when it overruns, asks
+:meth:`HtmlReading.result` for the fallback (``stopped=``).
 
 What happens to a decoded HTML page:
 
@@ -11,18 +15,29 @@ What happens to a decoded HTML page:
 3. lxml parses it once (libxml2, C speed; libxml2 itself stops nesting at 256 levels). From that
    tree come the ``<title>``, the *visible text* of ``<body>`` (everything but scripts, styles,
    templates and ``<noscript>``, with line breaks at block elements) and the JavaScript-only verdict.
-   A tree of more than :data:`MAX_HTML_ELEMENTS` elements (25,000) skips trafilatura, whose run time
-   grows faster than linearly with the element count, and uses the visible text (note
-   ``html_too_complex``).
+   A tree of more than :data:`MAX_HTML_ELEMENTS` elements (25,000) or :data:`MAX_HTML_ATTRIBUTES`
+   attributes (20,000) skips trafilatura, whose run time grows faster than linearly with both, and
+   uses the visible text (note ``html_too_complex``).
 4. trafilatura (``bare_extraction``: main text, comments excluded, tables included, metadata for the
    title, its default *balanced* precision/recall, which scored best on F1 in the ScrapingHub
-   article-extraction benchmark in trafilatura's own evaluation) runs on a copy of the tree in a daemon
-   worker thread, waited for at most ``timeout`` seconds (trafilatura's own timeout only applies to its
-   command line). Python cannot kill a thread: on timeout the worker is abandoned (it finishes in the
-   background on the capped input, and being a daemon it never blocks interpreter exit) and the
-   visible text is returned with the notes ``extraction_timeout`` and ``fallback_body_text``.
+   article-extraction benchmark in trafilatura's own evaluation) runs on the tree. Run under a time
+   bound (the fetcher's, see :mod:`webfetch_kit.net.reader`) and stopped, the visible text is returned
+   with the notes ``extraction_timeout`` and ``fallback_body_text``.
 5. If trafilatura finds no main content (or fails), the visible text is used, noted
    ``fallback_body_text``. Never silent.
+
+Three modes (``mode=``) say what the text is:
+
+* ``"text"`` (the default for now): plain main text, as above.
+* ``"main"``: the main content as Markdown with links and images, trafilatura's own Markdown output
+  (same caps and fallback as ``"text"``).
+* ``"api"``: the whole page as Markdown, the way recordings of the real tool (2026) show a fetched page:
+  the title line and a blank line first, then ``#`` headings, fenced code, ``[text](href)`` links with
+  relative hrefs kept as written, ``![alt](src)`` images, and navigation kept. Converted by
+  ``html-to-markdown`` (a Rust converter: linear in the markup, which is capped at
+  :data:`MAX_HTML_CHARS` like the parser's, and capped at 256 levels of nesting like libxml2's), so the
+  element and attribute caps that protect trafilatura do not apply. Tables come out as Markdown pipe
+  tables, which the recordings did not show: an approximation.
 
 JavaScript-only pages (the docs: "The web fetch tool currently does not support web sites dynamically
 rendered via Javascript") are detected as: fewer than :data:`JS_ONLY_MAX_TEXT` visible non-space
@@ -37,19 +52,32 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..net.bounded import EXTRACTION_SLOTS, run_on_worker
+from ..errors import ConfigError
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-__all__ = ["JS_ONLY_MAX_TEXT", "MAX_HTML_CHARS", "MAX_HTML_ELEMENTS", "HtmlResult", "extract_html"]
+__all__ = [
+    "EXTRACT_MODES",
+    "JS_ONLY_MAX_TEXT",
+    "MAX_HTML_ATTRIBUTES",
+    "MAX_HTML_CHARS",
+    "MAX_HTML_ELEMENTS",
+    "ExtractMode",
+    "HtmlReading",
+    "HtmlResult",
+    "prepare_html",
+]
 
 MAX_HTML_CHARS = 2_000_000
 # trafilatura's run time grows faster than linearly with the element count (measured on 2 cores:
 # 10,000 paragraphs 0.9 s, 30,000 5.2 s, 60,000 21 s); above this, its result would rarely arrive in time.
 MAX_HTML_ELEMENTS = 25_000
+# trafilatura's time also grows with attributes (measured: 36,000 attributes on 20 elements 4.2 s, on 2,000
+# elements 2.1 s); real pages have a few thousand (the corpus at most 129), attribute soup has millions.
+MAX_HTML_ATTRIBUTES = 20_000
 JS_ONLY_MAX_TEXT = 200
 
 _RAW_TEXT_ELEMENT = re.compile(r"<(script|style|template)(?=[\s>/])", re.I)
@@ -84,26 +112,103 @@ class _Scripts:
     external: int
 
 
-def extract_html(
+ExtractMode = Literal["api", "main", "text"]
+"""How an HTML page becomes text (see the module docstring): the real tool's Markdown, main-content
+Markdown, or plain main text."""
+EXTRACT_MODES: tuple[str, ...] = ("api", "main", "text")
+
+# What each mode's slow step is called in notes.
+_STEP = {"api": "html-to-markdown", "main": "trafilatura", "text": "trafilatura"}
+# html-to-markdown recurses per nesting level: cap it where libxml2 caps lxml's trees.
+_MAX_MARKDOWN_DEPTH = 256
+
+
+@dataclass
+class HtmlReading:
+    """A decoded page parsed once, its fallback (visible text, title) known, its slow step still to run.
+
+    :meth:`run` is the slow, pure step (trafilatura, or html-to-markdown for ``mode="api"``);
+    :meth:`result` gives the text, with the fallback when the step failed, found nothing, was skipped
+    (too many elements or attributes) or was ``stopped``.
+    """
+
+    tree: HtmlElement
+    url: str
+    page_title: str | None
+    visible: str
+    javascript_only: bool
+    skip_main: bool
+    notes: tuple[str, ...]
+    mode: ExtractMode = "text"
+    markup: str = ""
+    main: tuple[str | None, str | None] | None = None
+    error: str | None = None
+
+    def run(self) -> None:
+        """Extract the text of this mode; an extractor failure is noted, never raised."""
+        if self.skip_main:
+            return
+        try:
+            if self.mode == "api":
+                self.main = (_markdown(self.markup), None)
+            else:
+                self.main = _trafilatura(self.tree, self.url, markdown=self.mode == "main")
+        except Exception as exc:  # the extractors raise many types on hostile markup
+            self.error = type(exc).__name__
+
+    def result(self, stopped: str | None = None) -> HtmlResult:
+        """The page's text and title.
+
+        Args:
+            stopped: why :meth:`run` was stopped before it finished (e.g. ``"5 s"``, the time bound it
+                ran past), or None when it ran to its end (or was never needed).
+        """
+        notes = list(self.notes)
+        main_text, title = None, None
+        if stopped is not None:
+            notes.append(f"extraction_timeout: {_STEP[self.mode]} took longer than {stopped}")
+        elif self.error is not None:
+            notes.append(f"extractor_error: {self.error}")
+        elif self.main is not None:
+            main_text, title = self.main
+        title = title or self.page_title
+        if main_text and self.mode != "text":
+            text = _tidy_markdown(main_text)
+            if self.mode == "api" and title:
+                # The 2026 recordings of the real tool start with the page title and a blank line.
+                text = f"{title}\n\n{text}"
+            return HtmlResult(text, title, tuple(notes))
+        if main_text:
+            text = main_text
+        else:
+            text = self.visible
+            if not self.javascript_only or self.visible:
+                notes.append("fallback_body_text: visible text of <body> used instead of the main text")
+        return HtmlResult(_tidy(text), title, tuple(notes))
+
+
+def prepare_html(
     html: str,
     url: str = "",
     *,
-    timeout: float,
+    mode: ExtractMode = "text",
     max_chars: int = MAX_HTML_CHARS,
     max_elements: int = MAX_HTML_ELEMENTS,
-) -> HtmlResult:
-    """Extract the main text and title of a decoded HTML page (see the module docstring).
+) -> HtmlReading | HtmlResult:
+    """Parse a decoded page for :class:`HtmlReading` (steps 1-3 of the module docstring; fast, C-speed).
 
     Args:
         html: the decoded page.
         url: the page's URL (helps trafilatura with metadata); may be empty.
-        timeout: seconds to wait for trafilatura before falling back to the visible text.
-        max_chars: cap on the markup handed to the parser.
+        mode: ``"api"``, ``"main"`` or ``"text"`` (see :data:`ExtractMode`).
+        max_chars: cap on the markup handed to the parser (and to the Markdown converter).
         max_elements: pages with more elements skip trafilatura and use the visible text.
 
     Returns:
-        The text, the title (``None`` when the page has none) and notes.
+        The prepared reading, or the final (empty) result when there is nothing to parse.
     """
+    if mode not in EXTRACT_MODES:
+        raise ConfigError(f"mode must be one of {list(EXTRACT_MODES)}, got {mode!r}")
     notes: list[str] = []
     markup, scripts = _drop_raw_text(_XML_DECL.sub("", html, count=1))
     if len(markup) > max_chars:
@@ -112,68 +217,77 @@ def extract_html(
     tree = _parse(markup)
     if tree is None:
         return HtmlResult("", None, ("empty_document",))
-    page_title = _page_title(tree)
     visible = _visible_text(tree)
     js_only = _javascript_only(tree, visible, scripts)
     if js_only:
         notes.append("javascript_only: content is rendered by JavaScript; only the static text is here")
-
-    elements = sum(1 for _ in itertools.islice(tree.iter(), max_elements + 1))
-    if elements > max_elements:
-        notes.append(f"html_too_complex: more than {max_elements} elements; main-text extraction skipped")
-        outcome: Any = (None, None)
-    else:
-        outcome = _run_bounded(lambda: _trafilatura(tree, url), timeout)
-    if outcome is _TIMED_OUT:
-        notes.append(f"extraction_timeout: trafilatura took longer than {timeout:g} s")
-        main_text, title = None, None
-    elif isinstance(outcome, BaseException):
-        notes.append(f"extractor_error: {type(outcome).__name__}")
-        main_text, title = None, None
-    else:
-        main_text, title = outcome
-    if main_text:
-        text = main_text
-    else:
-        text = visible
-        if not js_only or visible:
-            notes.append("fallback_body_text: visible text of <body> used instead of the main text")
-    return HtmlResult(_tidy(text), title or page_title, tuple(notes))
-
-
-class _TimedOut:
-    pass
+    too_complex = False
+    if mode != "api":  # html-to-markdown is linear in the (capped) markup; trafilatura is not
+        elements = list(itertools.islice(tree.iter(), max_elements + 1))
+        attributes = sum(len(element.attrib) for element in elements) if len(elements) <= max_elements else 0
+        too_complex = len(elements) > max_elements or attributes > MAX_HTML_ATTRIBUTES
+        if len(elements) > max_elements:
+            notes.append(f"html_too_complex: more than {max_elements} elements; main-text extraction skipped")
+        elif too_complex:
+            notes.append(
+                f"html_too_complex: more than {MAX_HTML_ATTRIBUTES} attributes; main-text extraction skipped"
+            )
+    return HtmlReading(
+        tree,
+        url,
+        _page_title(tree),
+        visible,
+        js_only,
+        too_complex,
+        tuple(notes),
+        mode,
+        markup if mode == "api" else "",
+    )
 
 
-_TIMED_OUT = _TimedOut()
-
-
-def _run_bounded(work: Any, timeout: float) -> Any:
-    """Run ``work()`` on a capped worker; its result, the exception it raised, or ``_TIMED_OUT``."""
-    result = run_on_worker(work, timeout, slots=EXTRACTION_SLOTS, name="webfetch-kit-extract")
-    if not result.finished:
-        return _TIMED_OUT
-    return result.error if result.error is not None else result.value
-
-
-def _trafilatura(tree: HtmlElement, url: str) -> tuple[str | None, str | None]:
+def _trafilatura(tree: HtmlElement, url: str, *, markdown: bool = False) -> tuple[str | None, str | None]:
     import trafilatura
 
+    # Main content only: comments out, tables in, every paragraph kept (no deduplication across pages).
+    common: dict[str, Any] = {
+        "url": url or None,
+        "include_comments": False,
+        "include_tables": True,
+        "deduplicate": False,
+    }
+    if markdown:
+        # trafilatura's own Markdown output (its bare_extraction has no Markdown text): main content with
+        # headings, emphasis, links and images; the title comes from the page (``page_title``).
+        text = trafilatura.extract(
+            tree,
+            output_format="markdown",
+            include_images=True,
+            include_links=True,
+            include_formatting=True,
+            **common,
+        )
+        return (text if isinstance(text, str) else None), None
     result = trafilatura.bare_extraction(
-        tree,
-        url=url or None,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        with_metadata=True,
-        deduplicate=False,
+        tree, include_images=False, include_links=False, with_metadata=True, **common
     )
     if result is None:
         return None, None
     text = getattr(result, "text", None)
     title = getattr(result, "title", None)
     return (text if isinstance(text, str) else None), (title.strip() if isinstance(title, str) else None)
+
+
+def _markdown(markup: str) -> str:
+    """The whole page as Markdown, the way the real tool returns it (navigation and forms kept)."""
+    import html_to_markdown
+
+    options = html_to_markdown.ConversionOptions(
+        extract_metadata=False,  # no YAML front matter: the title line is written by HtmlReading.result
+        preprocessing=html_to_markdown.PreprocessingOptions(enabled=False),  # keeps navigation
+        max_input_size=max(len(markup.encode("utf-8")), 1),
+        max_depth=_MAX_MARKDOWN_DEPTH,
+    )
+    return str(html_to_markdown.convert(markup, options).content or "")
 
 
 _CLOSING_TAGS = {name: re.compile(rf"</{name}", re.I) for name in ("script", "style", "template")}
@@ -274,6 +388,12 @@ def _javascript_only(tree: HtmlElement, visible: str, scripts: _Scripts) -> bool
     )
     noscript_js = any("javascript" in element.text_content().lower() for element in tree.iter("noscript"))
     return mount_point or noscript_js or scripts.inline_chars >= 2000 or scripts.external >= 2
+
+
+def _tidy_markdown(text: str) -> str:
+    """Newlines normalised, trailing spaces and runs of blank lines removed; indentation (code) kept."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _tidy(text: str) -> str:

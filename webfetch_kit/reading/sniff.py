@@ -34,7 +34,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..errors import ContentError
+from ..problem import Problem
 
 __all__ = [
     "Decoded",
@@ -200,7 +200,7 @@ def sniff_magic(body: bytes) -> str | None:
     return None
 
 
-def decide_type(body: bytes, content_type: str) -> TypeDecision:
+def decide_type(body: bytes, content_type: str) -> TypeDecision | Problem:
     """Decide whether ``body`` is HTML, text or PDF, or refuse it.
 
     Args:
@@ -208,18 +208,16 @@ def decide_type(body: bytes, content_type: str) -> TypeDecision:
         content_type: the ``Content-Type`` header value (may be empty).
 
     Returns:
-        The decision, with notes explaining any disagreement between header and bytes.
-
-    Raises:
-        ContentError: ``unsupported_content_type`` for JSON, images, binary data, unknown types and lies
-            that cannot be resolved.
+        The decision, with notes explaining any disagreement between header and bytes; or a
+        :class:`~webfetch_kit.problem.Problem` ``unsupported_content_type`` for JSON, images, binary data,
+        unknown types and lies that cannot be resolved.
     """
     mime, _ = parse_content_type(content_type)
     magic = sniff_magic(body)
     shown = mime or "(none)"
 
-    def refuse(detail: str) -> ContentError:
-        return ContentError("unsupported_content_type", f"{detail} (only text and PDF are supported)")
+    def refuse(why: str) -> Problem:
+        return Problem("unsupported_content_type", f"{why} (only text and PDF are supported)")
 
     def mismatch(kind: str) -> TypeDecision:
         return TypeDecision(kind, mime, (f"content_type_mismatch: declared {shown}, body is {kind}",))
@@ -231,17 +229,17 @@ def decide_type(body: bytes, content_type: str) -> TypeDecision:
             return TypeDecision("pdf", mime, ("pdf_header_after_junk",))
         if magic == "html":
             return mismatch("html")
-        raise refuse(f"declared {mime} but the body is not a PDF (no %PDF- header)")
+        return refuse(f"declared {mime} but the body is not a PDF (no %PDF- header)")
     if mime == "text/plain" or (mime.startswith("text/") and mime not in _HTML_TYPES):
         if magic is not None and magic not in ("html", "json"):
-            raise refuse(f"declared {mime} but the body is {magic}")
+            return refuse(f"declared {mime} but the body is {magic}")
         notes = ("html_markup_in_text: shown as text, not parsed as HTML",) if magic == "html" else ()
         return TypeDecision("text", mime, notes)
     if mime in _HTML_TYPES:
         if magic == "json":
-            raise refuse(f"declared {mime} but the body is JSON")
+            return refuse(f"declared {mime} but the body is JSON")
         if magic is not None and magic != "html":
-            raise refuse(f"declared {mime} but the body is {magic}")
+            return refuse(f"declared {mime} but the body is {magic}")
         return TypeDecision("html", mime, ())
     if magic == "html":
         if mime in _SNIFF_TYPES:
@@ -251,8 +249,8 @@ def decide_type(body: bytes, content_type: str) -> TypeDecision:
         if magic is None and body:  # sniff_magic found no binary bytes (UTF-16 judged decoded)
             return TypeDecision("text", mime, (f"content_type_sniffed: declared {shown}, body is text",))
         what = magic or ("an empty body" if not body else "not recognisable as text")
-        raise refuse(f"declared {shown} and the body is {what}")
-    raise refuse(f"content type {mime} is not supported")
+        return refuse(f"declared {shown} and the body is {what}")
+    return refuse(f"content type {mime} is not supported")
 
 
 def decode_body(body: bytes, header_charset: str | None, *, html: bool) -> Decoded:

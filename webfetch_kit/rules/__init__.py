@@ -1,12 +1,15 @@
 """The rules of the web fetch tool, as pure functions of their inputs: no I/O, no threads.
 
-:mod:`.urls` (what a fetchable URL is, its canonical form) · :mod:`.policy` (domain lists, limits, the
-verdict on a URL, tool definitions) · :mod:`.provenance` (the prior-context rule) · :mod:`.homoglyphs`
-(look-alike names) · :mod:`.usecount` (``max_uses``).
+:mod:`.urls` (what a fetchable URL is, its canonical form) · :mod:`.domains` (domain lists and the one
+matcher, shared with search) · :mod:`.policy` (the tool's options and the verdict on a URL) ·
+:mod:`.verdict` · :mod:`.tooldefs` (tool definitions to and from the SDK's params) · :mod:`.provenance`
+(the prior-context rule, ``url_sources``) · :mod:`.homoglyphs` (look-alike names) · :mod:`.usecount`
+(``max_uses``).
 """
 
 from __future__ import annotations
 
+from .domains import DomainLists, DomainRule, covers, normalize_path, parse_domain_entry
 from .homoglyphs import (
     CharInfo,
     PolicyWarning,
@@ -20,21 +23,19 @@ from .homoglyphs import (
     skeleton,
     skeleton_warnings,
 )
-from .policy import (
+from .policy import FetchPolicy
+from .provenance import Provenance, UrlLedger, check_url_sources, extract_urls
+from .tooldefs import (
     DEFAULT_FETCH_VERSION,
     DEFAULT_SEARCH_VERSION,
     PRESENTATION_KEYS,
-    DomainRule,
-    FetchPolicy,
-    Verdict,
-    normalize_path,
-    parse_domain_entry,
+    fetch_options,
+    fetch_tool_param,
     web_search_param,
 )
-from .provenance import Provenance, UrlLedger, extract_urls
 from .urls import (
     MAX_URL_LENGTH,
-    HostProblem,
+    NormalizedHost,
     ParsedUrl,
     UrlProblem,
     canonical_url,
@@ -43,6 +44,7 @@ from .urls import (
     parse_fetch_url,
 )
 from .usecount import UseCounter
+from .verdict import Verdict
 
 __all__ = [
     "DEFAULT_FETCH_VERSION",
@@ -50,9 +52,10 @@ __all__ = [
     "MAX_URL_LENGTH",
     "PRESENTATION_KEYS",
     "CharInfo",
+    "DomainLists",
     "DomainRule",
     "FetchPolicy",
-    "HostProblem",
+    "NormalizedHost",
     "ParsedUrl",
     "PolicyWarning",
     "Provenance",
@@ -63,9 +66,13 @@ __all__ = [
     "ascii_lookalike",
     "canonical_url",
     "char_info",
+    "check_url_sources",
+    "covers",
     "ends_in_a_number",
     "entry_warnings",
     "extract_urls",
+    "fetch_options",
+    "fetch_tool_param",
     "is_highly_restrictive",
     "is_invisible",
     "normalize_host",

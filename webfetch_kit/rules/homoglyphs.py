@@ -44,9 +44,11 @@ __all__ = [
     "PolicyWarning",
     "ascii_lookalike",
     "char_info",
+    "display_host",
     "entry_warnings",
     "is_highly_restrictive",
     "is_invisible",
+    "marked",
     "script_of",
     "scripts_of",
     "skeleton",
@@ -239,6 +241,36 @@ def char_info(ch: str) -> CharInfo:
     return CharInfo(ch, f"U+{ord(ch):04X}", unicodedata.name(ch, "UNNAMED CHARACTER"), script_of(ch))
 
 
+def marked(text: str) -> str:
+    """``text`` with every non-ASCII character in brackets, so a look-alike shows: ``d[о]cs.example.com``.
+
+    An invisible character (which would show as nothing, even in brackets) is written as its code
+    point: ``exa[U+200B]mple.com``.
+    """
+    return "".join(
+        ch if ch.isascii() else f"[U+{ord(ch):04X}]" if is_invisible(ch) else f"[{ch}]" for ch in text
+    )
+
+
+def display_host(unicode_host: str, ascii_host: str, path: str = "") -> str:
+    """A host (and a path after it) for a message: as is when ASCII, else :func:`marked` with its punycode.
+
+    ``display_host("dоcs.example.com", "xn--dcs-sed.example.com", "/a")`` is
+    ``"d[о]cs.example.com/a (punycode xn--dcs-sed.example.com)"``: two hosts that look the same never read
+    the same in a reason or a warning.
+    """
+    if unicode_host.isascii():
+        return unicode_host + path
+    return f"{marked(unicode_host)}{path} (punycode {ascii_host})"
+
+
+def _entry_shown(entry: str, ascii_host: str | None) -> str:
+    # An entry as written, quoted; a non-ASCII one marked and followed by its punycode.
+    if entry.isascii():
+        return repr(entry)
+    return repr(marked(entry)) + (f" (punycode {ascii_host!r})" if ascii_host else "")
+
+
 def _describe(chars: Iterable[CharInfo]) -> str:
     return ", ".join(f"{c.char!r} {c.codepoint} {c.name} ({c.script})" for c in chars)
 
@@ -269,8 +301,8 @@ def entry_warnings(entry: str, unicode_host: str, ascii_host: str) -> list[Polic
             PolicyWarning(
                 entry,
                 "invisible",
-                f"{entry!r} contains invisible characters that are dropped or hidden when displayed: "
-                f"{_describe(invisible)}; it is the domain {unicode_host!r}.",
+                f"{marked(entry)!r} contains invisible characters that are dropped or hidden when displayed: "
+                f"{_describe(invisible)}; it is the domain {display_host(unicode_host, ascii_host)}.",
                 invisible,
                 ascii_lookalike(unicode_host),
             )
@@ -285,7 +317,8 @@ def entry_warnings(entry: str, unicode_host: str, ascii_host: str) -> list[Polic
             PolicyWarning(
                 entry,
                 "punycode",
-                f"{entry!r} is punycode for {unicode_host!r}, which uses {_describe(suspicious)}{like}.",
+                f"{entry!r} is punycode for {marked(unicode_host)!r}, which uses "
+                f"{_describe(suspicious)}{like}.",
                 suspicious,
                 resembles,
             )
@@ -295,7 +328,8 @@ def entry_warnings(entry: str, unicode_host: str, ascii_host: str) -> list[Polic
             PolicyWarning(
                 entry,
                 "non_ascii",
-                f"{entry!r} is not ASCII ({ascii_host!r} on the wire): {_describe(suspicious)}{like}.",
+                f"{marked(entry)!r} is not ASCII ({ascii_host!r} on the wire): "
+                f"{_describe(suspicious)}{like}.",
                 suspicious,
                 resembles,
             )
@@ -308,7 +342,8 @@ def entry_warnings(entry: str, unicode_host: str, ascii_host: str) -> list[Polic
                 PolicyWarning(
                     entry,
                     "mixed_script",
-                    f"The label {label!r} of {entry!r} mixes scripts ({', '.join(sorted(used))}), which "
+                    f"The label {marked(label)!r} of {_entry_shown(entry, ascii_host)} mixes scripts "
+                    f"({', '.join(sorted(used))}), which "
                     f"UTS #39 does not allow even at its 'highly restrictive' level: "
                     f"{_describe(label_chars)}{like}.",
                     label_chars,
@@ -322,7 +357,8 @@ def entry_warnings(entry: str, unicode_host: str, ascii_host: str) -> list[Polic
                     PolicyWarning(
                         entry,
                         "whole_script_confusable",
-                        f"The label {label!r} of {entry!r} is written entirely in {', '.join(sorted(used))} "
+                        f"The label {marked(label)!r} of {_entry_shown(entry, ascii_host)} is written "
+                        f"entirely in {', '.join(sorted(used))} "
                         f"letters that look like the Latin {label_like!r}: {_describe(label_chars)}{like}.",
                         label_chars,
                         resembles,
@@ -341,19 +377,30 @@ def skeleton_warnings(entries: Sequence[tuple[str, str]]) -> list[PolicyWarning]
         One warning per entry that has a look-alike among the others.
     """
     warnings: list[PolicyWarning] = []
-    keyed = [(entry, host, skeleton(host)) for entry, host in entries]
-    for entry, host, skel in keyed:
-        twins = [other for other, other_host, s in keyed if s == skel and other_host != host]
+    keyed = [(entry, host, skeleton(host), _punycode(host)) for entry, host in entries]
+    for entry, host, skel, ascii_host in keyed:
+        twins = [
+            _entry_shown(other, other_ascii)
+            for other, other_host, s, other_ascii in keyed
+            if s == skel and other_host != host
+        ]
         if twins:
             chars = _suspicious(host)
             warnings.append(
                 PolicyWarning(
                     entry,
                     "same_skeleton",
-                    f"{entry!r} looks like {', '.join(repr(t) for t in twins)} (same confusable skeleton)"
-                    + (f": {_describe(chars)}." if chars else "."),
+                    f"{_entry_shown(entry, ascii_host)} looks like {', '.join(twins)} "
+                    "(same confusable skeleton)" + (f": {_describe(chars)}." if chars else "."),
                     chars,
                     ascii_lookalike(host),
                 )
             )
     return warnings
+
+
+def _punycode(unicode_host: str) -> str | None:
+    from .urls import NormalizedHost, normalize_host
+
+    host = normalize_host(unicode_host)
+    return host.ascii if isinstance(host, NormalizedHost) else None

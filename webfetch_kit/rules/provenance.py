@@ -18,23 +18,26 @@ means every source. The ledger records every source and applies ``url_sources`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..blocks import content_blocks, plain
-from .policy import FetchPolicy, Verdict
-from .urls import UrlProblem, parse_fetch_url
+from ..errors import PolicyError
+from ..problem import Problem
+from .urls import ParsedUrl, parse_fetch_url
+from .verdict import Verdict
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchURLSourcesParam
 
-__all__ = ["Provenance", "UrlLedger", "extract_urls"]
+__all__ = ["Provenance", "UrlLedger", "check_url_sources", "extract_urls"]
 
 _SERVER_RESULT_TOOLS = {"web_search_tool_result": "web_search", "web_fetch_tool_result": "web_fetch"}
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\""
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
+_URL_SOURCE_KEYS = {"user_input", "client_tool_results", "server_tool_results"}
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,42 @@ def _document_parts(block: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     return [], []
 
 
+def check_url_sources(value: object) -> None:
+    """Validate a ``url_sources`` dict (the SDK's ``WebFetchURLSourcesParam``); None is valid (every source).
+
+    Raises:
+        PolicyError: an unknown key, a ``type`` the key does not take, or ``only``/``except`` without a
+            list of ``{'type': 'tool_reference', 'name': ...}``.
+    """
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        raise PolicyError(
+            f"url_sources must be a dict like {{'user_input': {{'type': 'all'}}}}, got {value!r}"
+        )
+    for key, spec in value.items():
+        if key not in _URL_SOURCE_KEYS:
+            raise PolicyError(
+                f"url_sources has an unknown key {key!r}: use one of {sorted(_URL_SOURCE_KEYS)}"
+            )
+        kinds = ("all", "none") if key == "user_input" else ("all", "none", "only", "except")
+        kind = spec.get("type") if isinstance(spec, Mapping) else None
+        if kind not in kinds:
+            raise PolicyError(f"url_sources[{key!r}] must have 'type' one of {list(kinds)}, got {spec!r}")
+        if kind in ("only", "except"):
+            tools = spec.get("tools")
+            if not isinstance(tools, Sequence) or not all(
+                isinstance(t, Mapping)
+                and t.get("type") == "tool_reference"
+                and isinstance(t.get("name"), str)
+                for t in tools
+            ):
+                raise PolicyError(
+                    f"url_sources[{key!r}] needs 'tools': a list of "
+                    "{'type': 'tool_reference', 'name': TOOL_NAME}"
+                )
+
+
 class UrlLedger:
     """The URLs present in a conversation so far, with where each came from.
 
@@ -112,8 +151,7 @@ class UrlLedger:
     """
 
     def __init__(self, url_sources: WebFetchURLSourcesParam | None = None) -> None:
-        # The policy validates the same dict, so both say the same thing (PolicyError).
-        FetchPolicy(url_sources=url_sources)
+        check_url_sources(url_sources)  # FetchPolicy validates its url_sources here too
         self.url_sources = url_sources
         self._seen: dict[str, list[Provenance]] = {}
         self._tool_names: dict[str, str] = {}
@@ -131,7 +169,7 @@ class UrlLedger:
     def add(self, url: str, provenance: Provenance) -> bool:
         """Record one URL by hand; returns False (and records nothing) when the URL is not fetchable."""
         parsed = parse_fetch_url(url)
-        if isinstance(parsed, UrlProblem):
+        if isinstance(parsed, Problem):
             return False
         sources = self._seen.setdefault(parsed.canonical, [])
         if provenance not in sources:
@@ -204,7 +242,7 @@ class UrlLedger:
     def sources(self, url: str) -> list[Provenance]:
         """Where ``url`` was seen (empty when never, or when it is not a valid URL)."""
         parsed = parse_fetch_url(url)
-        if isinstance(parsed, UrlProblem):
+        if isinstance(parsed, Problem):
             return []
         return list(self._seen.get(parsed.canonical, []))
 
@@ -224,44 +262,38 @@ class UrlLedger:
             return provenance.tool_name not in names
         return False
 
-    def check(self, url: str) -> Verdict:
+    def check(self, url: str | ParsedUrl) -> Verdict:
         """Whether ``url`` appeared in the conversation through a source ``url_sources`` admits.
 
         Args:
-            url: the URL the model asked for.
+            url: the URL the model asked for, or the :class:`~webfetch_kit.rules.urls.ParsedUrl` the
+                policy's verdict carries (the fetcher passes that one, so the URL is not parsed again).
 
         Returns:
-            A :class:`~webfetch_kit.rules.policy.Verdict`; refused with ``url_not_in_prior_context`` (or the
-            URL validation codes).
+            A :class:`~webfetch_kit.rules.verdict.Verdict`; refused with ``url_not_in_prior_context`` (or
+            the URL validation codes).
         """
-        parsed = parse_fetch_url(url)
-        if isinstance(parsed, UrlProblem):
-            return Verdict(False, parsed.error_code, parsed.reason, None)
+        parsed = parse_fetch_url(url) if isinstance(url, str) else url
+        if isinstance(parsed, Problem):
+            return Verdict.refuse(parsed)
         seen = self._seen.get(parsed.canonical, [])
         if not seen:
-            return Verdict(
-                False,
-                "url_not_in_prior_context",
-                "This exact URL has not appeared in the conversation, so it cannot be fetched.",
-                None,
+            return _not_seen(
+                "This exact URL has not appeared in the conversation, so it cannot be fetched.", parsed
             )
         for provenance in seen:
             if self._admits(provenance):
                 where = provenance.kind.replace("_", " ")
                 tool = f" ({provenance.tool_name})" if provenance.tool_name else ""
-                return Verdict(
-                    True,
-                    None,
-                    f"The URL appeared in message {provenance.message_index}: {where}{tool}.",
-                    None,
+                return Verdict.allow(
+                    f"The URL appeared in message {provenance.message_index}: {where}{tool}.", url=parsed
                 )
-        return Verdict(
-            False,
-            "url_not_in_prior_context",
-            "The URL appeared only in sources that url_sources leaves out.",
-            None,
-        )
+        return _not_seen("The URL appeared only in sources that url_sources leaves out.", parsed)
 
-    def permits(self, url: str) -> bool:
+    def permits(self, url: str | ParsedUrl) -> bool:
         """Whether ``url`` may be fetched: :meth:`check` allowed it."""
         return self.check(url).allowed
+
+
+def _not_seen(reason: str, parsed: ParsedUrl) -> Verdict:
+    return Verdict.refuse(Problem("url_not_in_prior_context", reason), url=parsed)

@@ -1,8 +1,8 @@
 """One URL parser for the whole kit: what the policy checks is what the fetcher requests.
 
 The model chooses the URL, so it is untrusted input. It is parsed once, with the parser that fetches
-(``httpx.URL``), and judged on what httpx will really request (SECURITY.md: "Parsers disagree:
-``http://evil.com\\@allowed.com`` is ``allowed.com`` to httpx and ``evil.com`` to browsers").
+(``httpx.URL``), and judged on what httpx will really request, because parsers disagree:
+``http://evil.com\\@allowed.com`` is ``allowed.com`` to httpx and ``evil.com`` to browsers.
 
 Error codes are the SDK's ``WebFetchToolResultErrorCode`` values:
 
@@ -35,10 +35,11 @@ import httpx
 import idna
 
 from ..errors import ConfigError
+from ..problem import Problem
 
 __all__ = [
     "MAX_URL_LENGTH",
-    "HostProblem",
+    "NormalizedHost",
     "ParsedUrl",
     "UrlProblem",
     "canonical_url",
@@ -76,23 +77,16 @@ class ParsedUrl:
     is_ip: bool
 
 
-@dataclass(frozen=True)
-class UrlProblem:
-    """Why a URL cannot be fetched: a tool error code and one plain sentence."""
-
-    error_code: str
-    reason: str
+UrlProblem = Problem
+"""Why a URL cannot be fetched: the one outcome shape, :class:`~webfetch_kit.problem.Problem` (this name is
+kept for code written against webfetch-kit 0.1; its ``code`` was called ``error_code`` there)."""
 
 
 @dataclass(frozen=True)
-class HostProblem:
-    """Why a host name is not valid (used for URLs and for policy list entries)."""
+class NormalizedHost:
+    """A host after :func:`normalize_host`: its A-label (``ascii``) and Unicode forms, and whether it is an
+    IP literal."""
 
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Host:
     ascii: str
     unicode: str
     is_ip: bool
@@ -105,25 +99,30 @@ def _bad_character(text: str) -> str | None:
     return None
 
 
-def normalize_host(host: str) -> _Host | HostProblem:
+def _bad_host(reason: str) -> Problem:
+    return Problem("invalid_tool_input", reason)
+
+
+def normalize_host(host: str) -> NormalizedHost | Problem:
     """Normalise a host name or IP literal; see the module docstring for the rules.
 
     Args:
         host: a host as written (no port, no brackets around IPv6).
 
     Returns:
-        The normalised host, or a :class:`HostProblem` saying what is wrong.
+        The normalised host, or a :class:`~webfetch_kit.problem.Problem` (``invalid_tool_input``) whose
+        reason says what is wrong, as a clause (``"the host name contains '%'"``).
     """
     if not host:
-        return HostProblem("the URL has no host name")
+        return _bad_host("the URL has no host name")
     if "%" in host:
-        return HostProblem("the host name contains '%'")
+        return _bad_host("the host name contains '%'")
     if ":" in host:
         try:
             v6 = ipaddress.IPv6Address(host)
         except ValueError:
-            return HostProblem(f"{host!r} is not a valid IPv6 address")
-        return _Host(v6.compressed, v6.compressed, True)
+            return _bad_host(f"{host!r} is not a valid IPv6 address")
+        return NormalizedHost(v6.compressed, v6.compressed, True)
     if host.endswith("."):
         host = host[:-1]
     try:
@@ -131,35 +130,35 @@ def normalize_host(host: str) -> _Host | HostProblem:
     except ValueError:
         pass
     else:
-        return _Host(str(v4), str(v4), True)
+        return NormalizedHost(str(v4), str(v4), True)
     try:
         # UTS #46 mapping (non-transitional: ß stays ß); it lower-cases and maps full stops like "．".
         mapped = idna.uts46_remap(host, std3_rules=False, transitional=False)
     except idna.IDNAError as exc:
-        return HostProblem(f"the host name is not a valid international name ({exc})")
+        return _bad_host(f"the host name is not a valid international name ({exc})")
     ascii_labels: list[str] = []
     unicode_labels: list[str] = []
     for label in mapped.split("."):
         if not label:
-            return HostProblem("the host name has an empty label (two dots in a row, or a leading dot)")
+            return _bad_host("the host name has an empty label (two dots in a row, or a leading dot)")
         if label.isascii() and not label.startswith("xn--"):
             if not _ASCII_LABEL.fullmatch(label):
-                return HostProblem(f"the host label {label!r} is not a valid name")
+                return _bad_host(f"the host label {label!r} is not a valid name")
             ascii_label, unicode_label = label, label
         else:
             try:
                 ascii_label = idna.alabel(label).decode("ascii")
                 unicode_label = idna.ulabel(ascii_label)
             except (idna.IDNAError, UnicodeError) as exc:
-                return HostProblem(f"the host label {label!r} is not a valid international name ({exc})")
+                return _bad_host(f"the host label {label!r} is not a valid international name ({exc})")
         if len(ascii_label) > _MAX_LABEL_LENGTH:
-            return HostProblem(f"the host label {ascii_label!r} is longer than 63 characters")
+            return _bad_host(f"the host label {ascii_label!r} is longer than 63 characters")
         ascii_labels.append(ascii_label)
         unicode_labels.append(unicode_label)
     ascii_host = ".".join(ascii_labels)
     if len(ascii_host) > _MAX_HOST_LENGTH:
-        return HostProblem("the host name is longer than 253 characters")
-    return _Host(ascii_host, ".".join(unicode_labels), False)
+        return _bad_host("the host name is longer than 253 characters")
+    return NormalizedHost(ascii_host, ".".join(unicode_labels), False)
 
 
 _HEX_LABEL = re.compile(r"0[xX][0-9a-fA-F]*")
@@ -173,25 +172,24 @@ def ends_in_a_number(host: str) -> bool:
     return bool(last) and ((last.isascii() and last.isdigit()) or _HEX_LABEL.fullmatch(last) is not None)
 
 
-def _invalid(reason: str) -> UrlProblem:
-    return UrlProblem("invalid_tool_input", reason)
+def _invalid(reason: str) -> Problem:
+    return Problem("invalid_tool_input", reason)
 
 
-def parse_fetch_url(url: str) -> ParsedUrl | UrlProblem:
+def parse_fetch_url(url: str) -> ParsedUrl | Problem:
     """Validate a URL the way it will be fetched (every redirect hop goes through here too).
 
     Args:
         url: the URL as the model (or a redirect's ``Location``, made absolute) gave it.
 
     Returns:
-        A :class:`ParsedUrl`, or a :class:`UrlProblem` with the tool error code and a reason.
+        A :class:`ParsedUrl`, or a :class:`~webfetch_kit.problem.Problem` with the tool error code
+        (``invalid_tool_input`` or ``url_too_long``) and a reason.
     """
     if not isinstance(url, str):
         return _invalid("The URL must be a string.")
     if len(url) > MAX_URL_LENGTH:
-        return UrlProblem(
-            "url_too_long", f"The URL has {len(url)} characters; the limit is {MAX_URL_LENGTH}."
-        )
+        return Problem("url_too_long", f"The URL has {len(url)} characters; the limit is {MAX_URL_LENGTH}.")
     bad = _bad_character(url)
     if bad is not None:
         return _invalid(f"The URL contains a space, control or invisible character ({bad}).")
@@ -216,7 +214,7 @@ def parse_fetch_url(url: str) -> ParsedUrl | UrlProblem:
     if port is not None and not 1 <= port <= 65535:
         return _invalid(f"The port {port} is outside 1-65535.")
     host = normalize_host(raw_host)
-    if isinstance(host, HostProblem):
+    if isinstance(host, Problem):
         return _invalid(f"The host is not valid: {host.reason}.")
     scheme = parsed.scheme
     if port == _DEFAULT_PORTS[scheme]:
@@ -257,6 +255,6 @@ def canonical_url(url: str) -> str:
         ConfigError: the URL is not valid; the message gives the tool error code and the reason.
     """
     parsed = parse_fetch_url(url)
-    if isinstance(parsed, UrlProblem):
-        raise ConfigError(f"{parsed.error_code}: {parsed.reason}")
+    if isinstance(parsed, Problem):
+        raise ConfigError(str(parsed))
     return parsed.canonical

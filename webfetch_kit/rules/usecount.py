@@ -8,8 +8,9 @@ attempts more fetches than allowed, the ``web_fetch_tool_result`` will be an err
 from __future__ import annotations
 
 import threading
+from typing import Literal
 
-from ..errors import PolicyError
+from ..errors import PolicyError, check_positive_int
 
 __all__ = ["UseCounter"]
 
@@ -21,10 +22,7 @@ class UseCounter:
     """
 
     def __init__(self, max_uses: int | None = None) -> None:
-        if max_uses is not None and (
-            isinstance(max_uses, bool) or not isinstance(max_uses, int) or max_uses < 1
-        ):
-            raise PolicyError(f"max_uses must be a positive whole number or None, got {max_uses!r}")
+        check_positive_int(max_uses, "max_uses", none_ok=True, error=PolicyError)
         self.max_uses = max_uses
         self._used = 0
         self._lock = threading.Lock()
@@ -35,7 +33,7 @@ class UseCounter:
         with self._lock:
             return self._used
 
-    def take(self) -> str | None:
+    def take(self) -> Literal["max_uses_exceeded"] | None:
         """Take one use.
 
         Returns:

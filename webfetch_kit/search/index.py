@@ -8,110 +8,78 @@ How a query runs:
 1. The free-text query is checked against ``MAX_QUERY_CHARS`` (longer → ``query_too_long``, one of the
    SDK's ``WebSearchToolResultErrorCode`` values; the API does not publish its own limit, this one is the
    kit's choice).
-2. It is split into words (Unicode letters and digits only, so quotes, ``*``, ``NEAR(``, ``^`` and other
-   FTS5 syntax never reach SQLite), lower-cased, stripped of English stop words (``and``, ``or``, ``not``
-   included), de-duplicated, capped at ``MAX_QUERY_TERMS``, and each word is quoted as an FTS5 string. The
-   words are joined with ``OR``, so a page matching some of the words still ranks.
+2. It is split into words (:mod:`.terms`: letters and digits only, no stop words, at most
+   ``MAX_QUERY_TERMS``), and each word is quoted as an FTS5 string. The words are joined with ``OR``, so a
+   page matching some of the words still ranks.
 3. FTS5's ``bm25()`` ranks the matches with the title weighted ``TITLE_WEIGHT`` times the body and the
    meta description ``DESCRIPTION_WEIGHT`` times (all Porter-stemmed, so "caching" matches "cache").
    Equal scores are ordered by URL, so results never depend on insertion order.
-4. Domain filters go through :class:`webfetch_kit.rules.policy.FetchPolicy`, the same label-boundary
-   matcher the fetch tool uses: ``example.com`` admits ``docs.example.com`` but not ``badexample.com``.
+4. Domain filters go through :class:`webfetch_kit.rules.domains.DomainLists`, the same label-boundary
+   matcher the fetch policy uses: ``example.com`` admits ``docs.example.com`` but not ``badexample.com``.
 
-``encrypted_content`` is **encoded, not encrypted**: ``wfk1.`` followed by the base64url (unpadded) of the
-zlib-compressed JSON ``{"v": 1, "url": ..., "title": ..., "text": ...}``. Anyone can read it with
-:func:`decode_encrypted_content`; it is opaque only in the sense that the API's is (clients should pass it
-back untouched). The emulator decodes it to quote ``cited_text`` for ``web_search_result_location``
-citations.
-
-``page_age`` follows the API's documented example (``"April 30, 2025"``): the page's published date written
-out in English. Give ``now=`` to :meth:`SearchIndex.from_corpus` (or :func:`format_page_age`) to get a
-relative age instead (``"3 days ago"``), computed once when the index is built.
+Each result carries its page text in ``encrypted_content`` (:mod:`.encrypted`: encoded, not encrypted) and
+its ``page_age`` (:mod:`.page_age`); give ``now=`` to :meth:`SearchIndex.from_corpus` for relative ages
+(``"3 days ago"``), computed once when the index is built.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
 import os
-import re
 import sqlite3
 import tempfile
 import threading
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..blocks import web_search_error_block, web_search_result, web_search_result_block
-from ..errors import ConfigError, ContentError, SearchError
+from ..errors import ConfigError, SearchError, check_positive_int
+from ..problem import Problem
+from .encrypted import ENCODED_TEXT_CHARS, encode_encrypted_content
+from .page_age import format_page_age
+from .terms import match_expression, query_terms
 
 if TYPE_CHECKING:
     from anthropic.types import WebSearchToolResultBlockParam
 
     from .._data import CorpusDocument
+    from ..problem import SearchErrorCode
 
 __all__ = [
     "DESCRIPTION_WEIGHT",
-    "ENCODED_TEXT_CHARS",
     "MAX_QUERY_CHARS",
-    "MAX_QUERY_TERMS",
     "TITLE_WEIGHT",
-    "DecodedContent",
     "SearchDocument",
-    "SearchError",
     "SearchHit",
     "SearchIndex",
     "SearchOutcome",
-    "decode_encrypted_content",
-    "encode_encrypted_content",
-    "format_page_age",
-    "query_terms",
 ]
 
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 500
 """Longest query accepted, in characters; longer queries fail with ``query_too_long``."""
-MAX_QUERY_TERMS = 32
-"""At most this many distinct words of a query are searched (the first ones, in order)."""
 TITLE_WEIGHT = 5.0
 """BM25 weight of the title column relative to the body (1.0)."""
 DESCRIPTION_WEIGHT = 2.0
 """BM25 weight of the description column relative to the body (1.0)."""
-ENCODED_TEXT_CHARS = 16_000
-"""Default cap on the page text carried in ``encrypted_content``."""
 
 _SCHEMA_VERSION = 2
-_ENCODING_PREFIX = "wfk1."
-_ENCODING_VERSION = 1
-# A decoded payload larger than this is refused (guards against a crafted zlib bomb).
-_MAX_DECODED_BYTES = 8 * 1024 * 1024
 _SNIPPET_TOKENS = 32
 _TOKENIZER = "porter unicode61 remove_diacritics 2"
-
-# Letters and digits only: every FTS5 operator character (" * ^ : ( ) + - , .) is a separator here.
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-# English function words (NLTK's list, shortened) plus the FTS5 keyword NEAR: they carry no topic.
-_STOP_WORDS_TEXT = """
-    a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most my
-    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
-    some such than that the their theirs them themselves then there these they this those through to too
-    under until up very was we were what when where which while who whom why will with would you your
-    yours yourself yourselves near"""
-_STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
 class SearchDocument:
     """One page of the searchable corpus.
 
+    Stage: search's input, what the index stores (made from a corpus entry and its extracted text, or
+    given by a caller to :meth:`SearchIndex.from_documents`).
     ``description`` (a page's meta description) is searched, weighted ``DESCRIPTION_WEIGHT``, but is
     not part of the text carried in ``encrypted_content``.
     """
@@ -135,27 +103,24 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
-class DecodedContent:
-    """What an ``encrypted_content`` string produced by this module carries."""
-
-    url: str
-    title: str
-    text: str
-
-
-@dataclass(frozen=True)
 class SearchOutcome:
-    """The result of one tool-level search: hits, or the error code the tool reports."""
+    """The result of one tool-level search: hits, or a :class:`~webfetch_kit.problem.Problem` (the error
+    code the tool reports and a sentence for people)."""
 
     query: str
     hits: tuple[SearchHit, ...] = ()
-    error_code: str | None = None
+    problem: Problem | None = None
     texts: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         """True when the search ran (possibly with zero hits)."""
-        return self.error_code is None
+        return self.problem is None
+
+    @property
+    def error_code(self) -> SearchErrorCode | None:
+        """The failure's error code (``problem.code``), None when the search ran."""
+        return None if self.problem is None else self.problem.code  # type: ignore[return-value]
 
     def to_block(
         self, tool_use_id: str, *, max_content_chars: int = ENCODED_TEXT_CHARS
@@ -166,8 +131,8 @@ class SearchOutcome:
             tool_use_id: The id of the ``server_tool_use`` block this result answers.
             max_content_chars: Cap on the page text encoded into each ``encrypted_content``.
         """
-        if self.error_code is not None:
-            return web_search_error_block(tool_use_id, self.error_code)
+        if self.problem is not None:
+            return web_search_error_block(tool_use_id, self.problem.code)
         results = [
             web_search_result(
                 url=hit.url,
@@ -178,136 +143,6 @@ class SearchOutcome:
             for hit, text in zip(self.hits, self.texts, strict=True)
         ]
         return web_search_result_block(tool_use_id, results)
-
-
-def query_terms(query: str) -> list[str]:
-    """The words of a free-text query that the index searches for.
-
-    Args:
-        query: Any text; operators, quotes and punctuation are dropped, never interpreted.
-
-    Returns:
-        Lower-cased words without stop words, de-duplicated, in order, at most ``MAX_QUERY_TERMS``.
-    """
-    terms: list[str] = []
-    for word in _WORD.findall(query.casefold()):
-        if word in _STOP_WORDS or word in terms:
-            continue
-        terms.append(word)
-        if len(terms) == MAX_QUERY_TERMS:
-            break
-    return terms
-
-
-def _match_expression(terms: Sequence[str]) -> str:
-    # Each term is a double-quoted FTS5 string; _WORD never yields a quote, so nothing needs escaping.
-    return " OR ".join(f'"{term}"' for term in terms)
-
-
-def encode_encrypted_content(url: str, title: str, text: str) -> str:
-    """Encode a page into an opaque ``encrypted_content`` string (encoded, not encrypted).
-
-    Args:
-        url: The result's URL.
-        title: The result's title.
-        text: The page text to carry (callers cap its length).
-
-    Returns:
-        ``"wfk1."`` + base64url (no padding) of zlib-compressed JSON.
-    """
-    payload = json.dumps(
-        {"v": _ENCODING_VERSION, "url": url, "title": title, "text": text},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode("utf-8")
-    packed = base64.urlsafe_b64encode(zlib.compress(payload, 9)).rstrip(b"=").decode("ascii")
-    return _ENCODING_PREFIX + packed
-
-
-def decode_encrypted_content(encrypted_content: str) -> DecodedContent:
-    """Recover the URL, title and text from an ``encrypted_content`` made by this module.
-
-    Args:
-        encrypted_content: The string from a ``web_search_result`` block.
-
-    Returns:
-        The decoded URL, title and (possibly capped) page text.
-
-    Raises:
-        SearchError: With ``error_code="invalid_tool_input"`` when the string was not produced here
-            (for instance a real API result, which only Anthropic can read).
-    """
-    if not encrypted_content.startswith(_ENCODING_PREFIX):
-        raise SearchError(
-            "invalid_tool_input",
-            f"encrypted_content does not start with {_ENCODING_PREFIX!r}: it was not made by webfetch-kit",
-        )
-    packed = encrypted_content[len(_ENCODING_PREFIX) :]
-    try:
-        compressed = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4))
-        inflater = zlib.decompressobj()
-        raw = inflater.decompress(compressed, _MAX_DECODED_BYTES)
-        if inflater.unconsumed_tail:
-            raise SearchError("invalid_tool_input", "encrypted_content decodes to more than 8 MiB")
-        payload = json.loads(raw.decode("utf-8"))
-    except (ValueError, zlib.error) as exc:
-        if isinstance(exc, SearchError):
-            raise
-        raise SearchError("invalid_tool_input", f"encrypted_content is corrupt: {exc}") from exc
-    if (
-        not isinstance(payload, dict)
-        or payload.get("v") != _ENCODING_VERSION
-        or not all(isinstance(payload.get(key), str) for key in ("url", "title", "text"))
-    ):
-        raise SearchError("invalid_tool_input", "encrypted_content has an unknown version or layout")
-    return DecodedContent(url=payload["url"], title=payload["title"], text=payload["text"])
-
-
-def _parse_published(published: str | date | datetime) -> date | None:
-    if isinstance(published, datetime):
-        return published.date()
-    if isinstance(published, date):
-        return published
-    try:
-        return datetime.fromisoformat(published.strip()).date()
-    except ValueError:
-        return None
-
-
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}{'' if count == 1 else 's'} ago"
-
-
-def format_page_age(published: str | date | datetime | None, *, now: datetime | None = None) -> str | None:
-    """The ``page_age`` of a page published on ``published``.
-
-    Args:
-        published: An ISO 8601 date or datetime (string or object), or None.
-        now: Without it the date is written out as in the API's documented example (``"April 30, 2025"``);
-            with it the age is relative to ``now`` (``"today"``, ``"1 day ago"``, ``"3 weeks ago"``,
-            ``"2 years ago"``).
-
-    Returns:
-        The age string; None when ``published`` is None or empty; ``published`` unchanged when it is a
-        string that is not an ISO date.
-    """
-    if published is None or published == "":
-        return None
-    day = _parse_published(published)
-    if day is None:
-        return str(published)
-    if now is None:
-        return f"{day:%B} {day.day}, {day.year}"
-    days = (now.date() - day).days
-    if days <= 0:
-        return "today"
-    if days < 7:
-        return _plural(days, "day")
-    if days < 31:
-        return _plural(days // 7, "week")
-    if days < 365:
-        return _plural(days // 30, "month")
-    return _plural(days // 365, "year")
 
 
 def _fingerprint_documents(documents: Sequence[SearchDocument]) -> str:
@@ -507,11 +342,15 @@ class SearchIndex:
                 a scheme in a domain, ...) — a setup mistake, as the API rejects such a request outright.
         """
         if not isinstance(query, str):
-            return SearchOutcome(query=repr(query), error_code="invalid_tool_input")
-        try:
-            rows = self._rows(query, max_results, allowed_domains, blocked_domains)
-        except SearchError as exc:
-            return SearchOutcome(query=query, error_code=exc.error_code)
+            return SearchOutcome(
+                query=repr(query),
+                problem=Problem(
+                    "invalid_tool_input", f"the query must be a string, got {type(query).__name__}"
+                ),
+            )
+        rows = self._rows(query, max_results, allowed_domains, blocked_domains)
+        if isinstance(rows, Problem):
+            return SearchOutcome(query=query, problem=rows)
         hits = tuple(row[0] for row in rows)
         return SearchOutcome(query=query, hits=hits, texts=tuple(row[1] for row in rows))
 
@@ -539,7 +378,10 @@ class SearchIndex:
             SearchError: With ``error_code="query_too_long"`` when the query exceeds ``MAX_QUERY_CHARS``.
             ConfigError: When ``max_results`` is below 1 or the domain lists are invalid.
         """
-        return [hit for hit, _ in self._rows(query, max_results, allowed_domains, blocked_domains)]
+        rows = self._rows(query, max_results, allowed_domains, blocked_domains)
+        if isinstance(rows, Problem):
+            raise SearchError(rows)
+        return [hit for hit, _ in rows]
 
     def result_block(
         self,
@@ -578,11 +420,10 @@ class SearchIndex:
         max_results: int,
         allowed_domains: Sequence[str] | None,
         blocked_domains: Sequence[str] | None,
-    ) -> list[tuple[SearchHit, str]]:
-        if max_results < 1:
-            raise ConfigError(f"max_results must be at least 1, got {max_results}")
+    ) -> list[tuple[SearchHit, str]] | Problem:
+        check_positive_int(max_results, "max_results")
         if len(query) > MAX_QUERY_CHARS:
-            raise SearchError(
+            return Problem(
                 "query_too_long", f"query is {len(query)} characters; the limit is {MAX_QUERY_CHARS}"
             )
         admits = _domain_filter(allowed_domains, blocked_domains)
@@ -597,7 +438,7 @@ class SearchIndex:
         )
         with self._lock:
             cursor = self._connection.execute(
-                sql, (TITLE_WEIGHT, DESCRIPTION_WEIGHT, _SNIPPET_TOKENS, _match_expression(terms))
+                sql, (TITLE_WEIGHT, DESCRIPTION_WEIGHT, _SNIPPET_TOKENS, match_expression(terms))
             )
             rows: list[tuple[SearchHit, str]] = []
             for url, title, page_age, score, snippet, body in cursor:
@@ -616,27 +457,21 @@ def _domain_filter(
 ) -> Callable[[str], bool] | None:
     if allowed_domains is None and blocked_domains is None:
         return None
-    from ..rules.policy import FetchPolicy
+    from ..rules.domains import DomainLists
 
-    policy = FetchPolicy(allowed_domains=allowed_domains, blocked_domains=blocked_domains)
-
-    def admits(url: str) -> bool:
-        return bool(policy.check(url).allowed)
-
-    return admits
+    return DomainLists.parse(allowed_domains, blocked_domains).admits
 
 
 def _corpus_search_documents(
     entries: Sequence[CorpusDocument], bodies: Sequence[bytes], now: datetime | None
 ) -> list[SearchDocument]:
-    from ..reading.extract import extract_document
+    from ..reading.extract import read_body
 
     docs: list[SearchDocument] = []
     for entry, body in zip(entries, bodies, strict=True):
-        try:
-            document = extract_document(body, entry.content_type, entry.url)
-        except ContentError as exc:
-            logger.debug("search index skips %s: %s", entry.url, exc)
+        document = read_body(body, entry.content_type, entry.url)
+        if isinstance(document, Problem):
+            logger.debug("search index skips %s: %s", entry.url, document)
             continue
         # A PDF's text is its pages' text joined by extract.PAGE_SEPARATOR.
         text = document.text

@@ -34,12 +34,15 @@ import ipywidgets as widgets
 
 from ..citations.templating import environment
 from ..errors import PolicyError
-from ..rules import policy as _policy
+from ..rules import tooldefs as _tooldefs
+from ..rules.domains import parse_domain_entry
 from ..rules.homoglyphs import PolicyWarning
-from ..rules.policy import DEFAULT_FETCH_VERSION, FetchPolicy, Verdict, parse_domain_entry
+from ..rules.policy import FetchPolicy
+from ..rules.tooldefs import DEFAULT_FETCH_VERSION
+from ..rules.verdict import Verdict
 
 if TYPE_CHECKING:
-    from ..rules.policy import WebFetchToolParam
+    from ..rules.tooldefs import WebFetchToolParam
 
 __all__ = ["DomainFilterEditor", "split_entries"]
 
@@ -145,7 +148,7 @@ class DomainFilterEditor(widgets.VBox):  # type: ignore[misc]
         )
         self.citations = widgets.Checkbox(value=policy.citations, description="citations", indent=False)
         self.version = widgets.Dropdown(
-            options=sorted(_policy.WEB_FETCH_VERSIONS), value=version, description="version"
+            options=sorted(_tooldefs.WEB_FETCH_VERSIONS), value=version, description="version"
         )
         self.test_urls = widgets.Textarea(
             value="\n".join(test_urls),
