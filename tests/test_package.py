@@ -48,7 +48,7 @@ def test_unknown_attribute_is_an_attribute_error() -> None:
 
 
 def test_design_contract_names_are_at_the_root() -> None:
-    # ../shared/DESIGN.md, "Top-level names (contract)".
+    # The names the project promises at the root (its design contract).
     contract = [
         "FetchPolicy",
         "Verdict",
