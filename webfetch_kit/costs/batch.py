@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ESTIMATED_TOKENS", "REPORTED_TOKENS", "batch_cost_table"]
 
-ESTIMATED_TOKENS = "estimate (offline emulator, cl100k_base)"
+ESTIMATED_TOKENS = "estimate (emulator, accounting model)"
 REPORTED_TOKENS = "reported by the API"
 _COLUMNS = (
     "custom_id",
