@@ -13,9 +13,9 @@ from anthropic.types.beta.messages import BetaMessageBatchIndividualResponse
 from anthropic.types.messages import MessageBatchIndividualResponse
 
 from webfetch_kit import batch_cost_table
+from webfetch_kit.accounting import ACCOUNTING_NOTE
 from webfetch_kit.costs import ESTIMATED_TOKENS, REPORTED_TOKENS
 from webfetch_kit.errors import ConfigError, PricingError
-from webfetch_kit.tokens import APPROXIMATION_NOTE
 
 D = Decimal
 RESULTS = Path(__file__).resolve().parents[1] / "fixtures" / "batches" / "results.jsonl"
@@ -71,11 +71,11 @@ def test_tokens_are_labelled_estimate_only_where_they_are() -> None:
     assert table.loc["emulated-fetch", "tokens"] == ESTIMATED_TOKENS
     assert table.loc["api-search", "tokens"] == REPORTED_TOKENS
     assert table.attrs["estimate"] is True
-    assert APPROXIMATION_NOTE in table.attrs["note"]
+    assert ACCOUNTING_NOTE in table.attrs["note"]
     assert "50% off every token line" in table.attrs["note"]
     reported_only = batch_cost_table(_dicts()[1:])
     assert reported_only.attrs["estimate"] is False
-    assert APPROXIMATION_NOTE not in reported_only.attrs["note"]
+    assert ACCOUNTING_NOTE not in reported_only.attrs["note"]
 
 
 @pytest.mark.parametrize("model", [MessageBatchIndividualResponse, BetaMessageBatchIndividualResponse])

@@ -45,6 +45,8 @@ def test_sanitize_cfg_has_patterns_nbval_reads() -> None:
         "srvtoolu_a78b76d44547e8a03a68e506",  # seeded: the same every run
         "msg_emu_0123456789abcdef01234567",
         "sha256 0x1f2e3d4c5b6a7980",
+        "TOKENS_cl100k_base",  # a column name, not a Styler id
+        "T_abc123",
     ],
 )
 def test_sanitizers_leave_lesson_values_alone(lesson_value: str) -> None:
@@ -58,6 +60,8 @@ def test_sanitizers_leave_lesson_values_alone(lesson_value: str) -> None:
         ("http://localhost:8890/", "http://localhost:PORT/"),
         ("<Foo object at 0x7f3a2b1c9d80>", "<Foo object at 0xADDRESS>"),
         ("batch msgbatch_01HkcTjaV5uDC8jWR4ZsDV8d ended", "batch msgbatch_ID ended"),
+        ('<table id="T_3f2a1">', '<table id="T_ID">'),
+        ("#T_a35b4_row0_col1, #T_a35b4_row1_col1 {", "#T_ID_row0_col1, #T_ID_row1_col1 {"),
     ],
 )
 def test_sanitizers_stabilise_what_varies_by_itself(varying: str, stable: str) -> None:

@@ -22,8 +22,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..accounting import ACCOUNTING_NOTE
 from ..errors import ConfigError
-from ..tokens import APPROXIMATION_NOTE
 from .cost import cost_of
 from .pricing import PriceTable, load_prices
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ESTIMATED_TOKENS", "REPORTED_TOKENS", "batch_cost_table"]
 
-ESTIMATED_TOKENS = "estimate (offline emulator, cl100k_base)"
+ESTIMATED_TOKENS = "estimate (emulator, accounting model)"
 REPORTED_TOKENS = "reported by the API"
 _COLUMNS = (
     "custom_id",
@@ -147,7 +147,8 @@ def batch_cost_table(
         frame[column] = frame[column].astype("Int64")
     discounts = sorted({table.lookup(m, on).batch_discount for m in frame["model"].dropna().unique()})
     off = " / ".join(f"{(d * 100).normalize():f}%" for d in discounts) or "the batch discount"
-    estimate_note = f" Token counts are the emulator's offline estimates: {APPROXIMATION_NOTE}"
+    # The emulator bills with the accounting model, so its counts carry that model's label and band.
+    estimate_note = f" Token counts are the emulator's: {ACCOUNTING_NOTE}"
     frame.attrs.update(
         standard_usd=standard,
         batch_usd=batch,
