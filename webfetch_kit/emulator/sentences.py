@@ -8,6 +8,14 @@ initial. Spans are character offsets into the original text, trimmed of surround
 ``text[start:end]`` is exactly the sentence. Quotable sentences have at least 3 words and end with
 ``.``, ``!`` or ``?``, or have at least 6 words (which leaves out most headings), and at most 1,000
 characters.
+
+Scoring (:func:`score`) counts the question's terms a sentence shares, both sides stemmed with the
+Snowball English stemmer (``caching``, ``cached`` and ``cache`` are one term), plus one when the sentence
+is the *kind* of answer the question's opening words ask for (:func:`analyse`): "how long" wants a
+duration ("five minutes", "a one-hour lifetime"), "how many" or "how much" a number, "when" or "what
+year" a date. That is the answer-type step of classic extractive question answering; the question word
+itself ("long", "many") is then not a topic term. Among sentences of equal score, those of the wanted
+kind come first.
 """
 
 from __future__ import annotations
@@ -18,10 +26,25 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import snowballstemmer
 
 from ..search.terms import query_terms
 
-__all__ = ["SENTENCE_CACHE_BYTES", "Sentence", "question_terms", "score", "sentence_spans", "sentences"]
+__all__ = [
+    "SENTENCE_CACHE_BYTES",
+    "AnswerKind",
+    "Question",
+    "Sentence",
+    "analyse",
+    "answer_kinds",
+    "question_terms",
+    "score",
+    "sentence_spans",
+    "sentences",
+]
 
 SENTENCE_CACHE_BYTES = 32 * 1024 * 1024
 """Memory :func:`sentences` may keep for remembered splits (keyed by a digest of the text, never the text)."""
@@ -45,8 +68,15 @@ _TERMINAL = re.compile(r"[.!?][\"'”’)\]]*$")
 MAX_CHARS = 1000
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER_LOCK = threading.Lock()  # a Snowball stemmer object keeps state between calls
+
+
+@lru_cache(maxsize=65_536)
 def _stem(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+    # Pages repeat their words: remembering stems keeps splitting a 100 KB page fast (pure-Python Snowball).
+    with _STEMMER_LOCK:
+        return str(_STEMMER.stemWord(word))
 
 
 def _ends_abbreviation(line: str, end: int) -> bool:
@@ -106,27 +136,94 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+AnswerKind = Literal["duration", "number", "date"]
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    "sixty|ninety|hundred|thousand|million|billion|dozen"
+)
+_NUMBER = rf"(?:\d[\d,.]*|(?:{_NUMBER_WORDS}))"
+_TIME_UNIT = r"(?:milliseconds?|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# What each kind of answer looks like in a sentence. A duration is a number and a time unit
+# ("five minutes", "24 h", "one-hour", "500ms"), or a word that names one (lifetime, TTL, expiry).
+_KIND_PATTERNS: dict[AnswerKind, re.Pattern[str]] = {
+    "duration": re.compile(
+        rf"\b{_NUMBER}[\s-]{_TIME_UNIT}\b|\b\d[\d.]*\s?(?:ms|s|min|h)\b"
+        r"|\b(?:lifetimes?|ttls?|expir\w*|durations?)\b",
+        re.IGNORECASE,
+    ),
+    "number": re.compile(rf"\b{_NUMBER}\b", re.IGNORECASE),
+    "date": re.compile(rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS})\b|\b\d{{4}}-\d\d-\d\d\b", re.IGNORECASE),
+}
+# The opening words of a question (or of any sentence of it) and the kind of answer they ask for; the
+# words after the first are the question word's, not the topic's ("long" in "how long").
+_QUESTION_FORMS: tuple[tuple[re.Pattern[str], AnswerKind], ...] = (
+    (re.compile(r"how (?:long|much time|soon|often)\b"), "duration"),
+    (re.compile(r"(?:how (?:many|much)|what (?:number|percentage|share))\b"), "number"),
+    (re.compile(r"(?:when|what (?:year|date|day|month)|since when)\b"), "date"),
+)
+_OPENING = re.compile(r"(?:^|[.!?:;]\s+|\n)\s*[\"'“‘(\[]?", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the stand-in scores it: its stemmed topic terms and the answer kinds it asks for."""
+
+    terms: frozenset[str]
+    kinds: frozenset[AnswerKind] = frozenset()
+
+
+def analyse(question: str) -> Question:
+    """The question's terms (the search index's stop-word list, stemmed) and wanted answer kinds."""
+    folded = question.casefold()
+    kinds: set[AnswerKind] = set()
+    form_words: set[str] = set()
+    for opening in _OPENING.finditer(folded):
+        for pattern, kind in _QUESTION_FORMS:
+            match = pattern.match(folded, opening.end())
+            if match is not None:
+                kinds.add(kind)
+                form_words.update(match.group().split()[1:])
+    terms = frozenset(_stem(t) for t in query_terms(question) if t not in form_words)
+    return Question(terms, frozenset(kinds))
+
+
 def question_terms(question: str) -> frozenset[str]:
-    """The question's search terms (the search index's own stop-word list), lightly stemmed."""
-    return frozenset(_stem(t) for t in query_terms(question))
+    """The question's stemmed topic terms (see :func:`analyse`)."""
+    return analyse(question).terms
+
+
+def answer_kinds(sentence: str) -> frozenset[AnswerKind]:
+    """The kinds of answer ``sentence`` holds (a duration, a number, a date)."""
+    return frozenset(kind for kind, pattern in _KIND_PATTERNS.items() if pattern.search(sentence))
 
 
 def _words(sentence: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in _WORD.findall(sentence.casefold()))
 
 
-def score(sentence: str, terms: frozenset[str]) -> int:
-    """How many distinct question terms the sentence contains."""
-    return len(_words(sentence) & terms)
+def score(sentence: str | Sentence, question: Question) -> int:
+    """The question terms the sentence shares, plus one if it is a kind of answer the question wants."""
+    if isinstance(sentence, str):
+        words, kinds = _words(sentence), answer_kinds(sentence)
+    else:
+        words, kinds = sentence.words, sentence.kinds
+    return len(words & question.terms) + (1 if kinds & question.kinds else 0)
 
 
 @dataclass(frozen=True)
 class Sentence:
-    """A quotable span of a text and its (stemmed) words, for scoring against any question."""
+    """A quotable span of a text, its (stemmed) words and answer kinds, for scoring against any question."""
 
     start: int
     end: int
     words: frozenset[str]
+    kinds: frozenset[AnswerKind] = frozenset()
+
+    def answers(self, question: Question) -> bool:
+        """Whether the sentence is a kind of answer ``question`` asks for."""
+        return bool(self.kinds & question.kinds)
 
 
 _sentences: OrderedDict[tuple[bytes, bool], tuple[tuple[Sentence, ...], int]] = OrderedDict()
@@ -148,7 +245,9 @@ def sentences(text: str, *, whole: bool = False) -> tuple[Sentence, ...]:
             _sentences.move_to_end(key)
             return found[0]
     spans = ([(0, len(text))] if text.strip() else []) if whole else sentence_spans(text)
-    result = tuple(Sentence(start, end, _words(text[start:end])) for start, end in spans)
+    result = tuple(
+        Sentence(start, end, _words(text[start:end]), answer_kinds(text[start:end])) for start, end in spans
+    )
     charge = _ENTRY_BYTES + _BYTES_PER_CHAR * len(text)
     if charge > SENTENCE_CACHE_BYTES:
         return result

@@ -9,17 +9,18 @@ What it does with a request, in order:
    ``max_uses_exceeded`` results).
 3. Else, if ``web_search`` is offered, searches with the question text (one pass), then fetches the top
    :data:`FETCH_TOP_RESULTS` result URLs in the next pass when ``web_fetch`` is offered.
-4. Answers (the last pass) with the sentences that share the most terms with the question, drawn from
-   every document (:mod:`.documents`: the request's and this turn's) and from the web search results
-   whose page was not fetched as a document (:mod:`.sentences`; ties go to documents, then the earlier
-   source and position; at most :data:`MAX_QUOTES`, shown in reading order). When no sentence shares a
-   term, the first sentences of the newest document (else search result) are quoted. Each quote is its
-   own ``text`` block (the sentence, whitespace folded, and a newline) carrying one citation when its
+4. Answers (the last pass) with the sentences that share the most terms with the question, drawn from every
+   document (:mod:`.documents`: the request's and this turn's) and from the web search results whose page
+   was not fetched as a document (:mod:`.sentences`: terms stemmed, and one more for a sentence of the kind
+   the question asks for, a duration for "how long"; ties go to sentences of that kind, then documents, then
+   the earlier source and position; at most :data:`MAX_QUOTES`, shown in reading order). When no sentence
+   shares a term, the first sentences of the newest document (else search result) are quoted. Each quote is
+   its own ``text`` block (the sentence, whitespace folded, and a newline) carrying one citation when its
    source allows: ``char_location`` for text, ``page_location`` for PDFs (1-based, end exclusive,
-   ``cited_text`` the sentence, a verbatim substring of that page's text), ``content_block_location``
-   for ``content`` documents, ``web_search_result_location`` for a search result (``url``, ``title``,
-   ``encrypted_index``, ``cited_text``: the sentence's first :data:`SEARCH_CITED_CHARS` characters, as
-   the API cites "up to 150 characters"). ``cited_text`` of a ``char_location`` is exactly
+   ``cited_text`` the sentence, a verbatim substring of that page's text), ``content_block_location`` for
+   ``content`` documents, ``web_search_result_location`` for a search result (``url``, ``title``,
+   ``encrypted_index``, ``cited_text``: the sentence's first :data:`SEARCH_CITED_CHARS` characters, as the
+   API cites "up to 150 characters"). ``cited_text`` of a ``char_location`` is exactly
    ``source.data[start:end]``. Search citations are always on, as in the API.
 5. With nothing to quote, a short text says so (and lists the error codes of failed tool calls).
 
@@ -47,7 +48,7 @@ from ..rules.provenance import extract_urls
 from . import shapes
 from .documents import DocumentRef, SearchResultRef, find_documents, find_search_results
 from .runtime import ServerTools
-from .sentences import question_terms, sentences
+from .sentences import analyse, sentences
 from .usage import fit_text, generated_tokens
 
 __all__ = [
@@ -252,19 +253,24 @@ def _without_urls(question: str) -> str:
 
 
 def _choose(sources: Sequence[_Source], question: str) -> list[_Quote]:
-    terms = question_terms(_without_urls(question))
-    scored: list[tuple[int, _Quote]] = []
+    asked = analyse(_without_urls(question))
+    scored: list[tuple[int, bool, _Quote]] = []
     for position, source in enumerate(sources):
         for unit, text in enumerate(source.units):
             for sentence in sentences(text, whole=source.kind == "content"):
                 quote = _Quote(position, unit, sentence.start, sentence.end)
-                scored.append((len(sentence.words & terms), quote))
-    best = sorted((item for item in scored if item[0] > 0), key=lambda item: (-item[0], item[1]))
+                scored.append((len(sentence.words & asked.terms), sentence.answers(asked), quote))
+    # A sentence of the kind the question asks for ("how long": a duration) adds one to its score and
+    # comes first among equals (sentences.py's docstring); then documents, then reading order.
+    best = sorted(
+        ((terms + kind, kind, quote) for terms, kind, quote in scored if terms + kind > 0),
+        key=lambda item: (-item[0], not item[1], item[2]),
+    )
     if best:
-        return sorted(quote for _, quote in best[:MAX_QUOTES])
-    documents = [q.source for _, q in scored if sources[q.source].document is not None]
-    newest = max(documents, default=max((q.source for _, q in scored), default=-1))
-    return [quote for _, quote in scored if quote.source == newest][:FALLBACK_QUOTES]
+        return sorted(quote for _, _, quote in best[:MAX_QUOTES])
+    documents = [q.source for _, _, q in scored if sources[q.source].document is not None]
+    newest = max(documents, default=max((q.source for _, _, q in scored), default=-1))
+    return [quote for _, _, quote in scored if quote.source == newest][:FALLBACK_QUOTES]
 
 
 def _failures(content: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -307,8 +313,9 @@ def _planned_passes(
 def _intro(tools: ServerTools, question: str) -> str | None:
     urls = list(dict.fromkeys(extract_urls(question)))
     if urls and tools.fetch_tool is not None:
-        noun = "URL" if len(urls) == 1 else "URLs"
-        return f"I'll fetch the {len(urls)} {noun} named in your message."
+        if len(urls) == 1:
+            return "I'll fetch the URL named in your message."
+        return f"I'll fetch the {len(urls)} URLs named in your message."
     if not urls and question and tools.search_tool is not None:
         return "Your message names no URL, so I'll search first."
     return None
