@@ -26,6 +26,19 @@ def corpus_site() -> Iterator[CorpusSite]:
         yield site
 
 
+@pytest.fixture
+def fresh_site() -> Iterator[CorpusSite]:
+    """A corpus server of this test's own (an ephemeral port), for assertions on what reached it.
+
+    The session-wide ``corpus_site`` is shared by every test of a worker, so a slow route from an earlier
+    test can land in its request log; counts asserted on a ``fresh_site`` see this test's requests only.
+    """
+    from webfetch_kit.lab.corpus import serve
+
+    with serve() as site:
+        yield site
+
+
 CitedDocument = Callable[..., tuple[list[dict[str, Any]], list[dict[str, Any]]]]
 
 
