@@ -9,11 +9,19 @@ provenance, address, length):
 2. the prior-context ledger, when one is given (``url_not_in_prior_context``);
 3. the use counter (``max_uses_exceeded``) -- first hop only: the documentation counts "web fetches
    performed", and a redirect is part of one fetch;
-4. the cache (first hop only; ``use_cache=False`` skips it);
+4. the cache (first hop only; ``use_cache=False`` skips it). A hit runs checks 1 and 2 again on every
+   redirect hop the entry remembers (a cache is a hop: a destination blocked by this policy, or never
+   seen by this ledger, is not served because another fetcher once followed the redirect). Nothing
+   touches the HTTP client before this step, so a hit costs no client set-up;
 5. the SSRF guard (:mod:`webfetch_kit.net.guard`): resolve, refuse non-public addresses unless the host
    was opened with ``allow_hosts``, pin the checked address;
 6. the request, under one wall-clock ``deadline`` for the whole fetch (DNS and redirects included), with
    a cap of ``max_bytes`` on the raw bytes read and on the decoded body.
+
+The HTTP client (and its TLS context) is made once per Fetcher, on first network use, and lives on the
+kit's background loop (:mod:`webfetch_kit.net.loopthread`), whichever loop the caller runs; the
+extraction pool (:mod:`webfetch_kit.net.pool`) is held from the first read. ``close()`` (or ``with``)
+gives both back; a closed Fetcher takes them again if it is used again.
 
 Failures never raise: they become a :class:`FetchOutcome` carrying a :class:`~webfetch_kit.problem.Problem`
 (one of the SDK's error codes and a sentence for people, which stays out of the result block). HTTP
@@ -25,19 +33,21 @@ text or PDF → ``unsupported_content_type``; a bug in the kit → ``unavailable
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import functools
 import logging
+import ssl
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+import weakref
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from ..blocks import document_block, web_fetch_error_block, web_fetch_result_block
-from ..errors import ConfigError, check_positive_int
+from ..errors import ConfigError, TokenizerError, check_positive_int
 from ..problem import Problem
 from ..reading.extract import EXTRACT_MODES, Document, ExtractMode
 from ..rules.policy import FetchPolicy
@@ -47,8 +57,9 @@ from ..tokens import count_tokens, truncate_to_tokens
 from .bounded import BoundedDecoder, DecodedTooLarge, UnboundedEncoding
 from .cache import CachedFetch, FetchCache
 from .guard import NetGuard, PinnedTarget, Refusal, Resolver, make_client_kwargs, system_resolver
-from .loopthread import run_sync
-from .reader import read_bounded
+from .loopthread import kit_loop, run_sync
+from .pool import ExtractionPool, PoolLease
+from .reader import read_bounded, shared_pool
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchToolResultBlockParam
@@ -61,6 +72,8 @@ __all__ = ["DEFAULT_USER_AGENT", "FetchOutcome", "Fetcher"]
 log = logging.getLogger(__name__)
 
 DEFAULT_USER_AGENT = "webfetch-kit/0.1 (+https://github.com/; research workbench; local executor)"
+T = TypeVar("T")
+
 MAX_REDIRECTS = 10
 _REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 
@@ -171,6 +184,8 @@ class Fetcher:
             returns it), ``"main"`` (main content as Markdown) or ``"text"`` (plain main text, the default
             for now); see :func:`~webfetch_kit.reading.extract.extract_document`. Part of the cache key,
             so a page cached in one mode is never served in another.
+        pool: the worker processes HTML and PDFs are read in; default the process's shared pool
+            (:func:`webfetch_kit.net.reader.shared_pool`, one worker per core).
     """
 
     def __init__(
@@ -190,6 +205,7 @@ class Fetcher:
         user_agent: str = DEFAULT_USER_AGENT,
         clock: Callable[[], float] = time.time,
         extract_mode: ExtractMode = "text",
+        pool: ExtractionPool | None = None,
     ) -> None:
         if transport is not None and client is not None:
             raise ConfigError("give Fetcher either transport= or client=, not both")
@@ -223,8 +239,89 @@ class Fetcher:
         else:
             self.cache = cache
         self._transport = transport
-        self._client = client
+        self._given_client = client
+        self._pool = pool
         self._counter = UseCounter(self.policy.max_uses)
+        # Taken on first use, given back by close(): the client (kit loop only) and the pool lease.
+        self._own_client: httpx.AsyncClient | None = None
+        self._ssl: ssl.SSLContext | None = None
+        self._lock = threading.Lock()
+        self._lease: list[PoolLease] = []  # shared with the finalizer (no reference back to self)
+        self._finalizer = weakref.finalize(self, _release_all, self._lease)
+
+    # ------------------------------------------------------------------ life cycle
+
+    def close(self) -> None:
+        """Give back the HTTP client and the extraction pool's lease; safe to call twice.
+
+        With no other holder left, the pool's worker processes stop (no child process outlives the
+        fetchers that used it). A closed Fetcher can be used again: it takes both again.
+        """
+        with self._lock:
+            client, self._own_client = self._own_client, None
+        if client is not None:
+            loop = kit_loop()
+            try:
+                running = asyncio.get_running_loop()
+            except RuntimeError:
+                running = None
+            if running is loop:  # inside the kit's own loop: cannot block on it
+                loop.create_task(client.aclose())
+            else:
+                run_sync(client.aclose())
+        _release_all(self._lease)
+
+    async def aclose(self) -> None:
+        """:meth:`close` from async code."""
+        await asyncio.get_running_loop().run_in_executor(None, self.close)
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def _client(self) -> httpx.AsyncClient:
+        """The client to send with: the one given, or this Fetcher's own (made on first use)."""
+        if self._given_client is not None:
+            return self._given_client
+        with self._lock:
+            if self._own_client is None:
+                if self._transport is None and self._ssl is None:
+                    # Loading the CA bundle is most of a client's cost (~20 ms): once per Fetcher.
+                    self._ssl = httpx.create_ssl_context()
+                # make_client_kwargs(): no environment proxies (they bypass the pin), no automatic
+                # redirects, no keep-alive (the pool is keyed by the pinned address, not the name).
+                self._own_client = httpx.AsyncClient(
+                    transport=self._transport,
+                    verify=self._ssl if self._ssl is not None else True,
+                    **make_client_kwargs(),
+                    timeout=self.timeout,
+                    headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
+                )
+            return self._own_client
+
+    def _extraction_pool(self) -> ExtractionPool:
+        """The pool to read in, leased from this Fetcher's first read until :meth:`close`."""
+        pool = self._pool if self._pool is not None else shared_pool()
+        with self._lock:
+            if not self._lease:
+                self._lease.append(pool.acquire())
+        return pool
+
+    async def _on_kit_loop(self, work: Coroutine[Any, Any, T]) -> T:
+        # The Fetcher's own client lives on the kit's loop; a client given by the caller is used on the
+        # caller's loop, as it always was.
+        loop = kit_loop()
+        if self._given_client is not None or asyncio.get_running_loop() is loop:
+            return await work
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, loop))
 
     # ------------------------------------------------------------------ public API
 
@@ -238,8 +335,7 @@ class Fetcher:
 
     async def afetch(self, url: str, *, use_cache: bool | None = None) -> FetchOutcome:
         """Fetch one URL from async code."""
-        async with self._client_context() as client:
-            return await self._fetch(client, url, self.use_cache if use_cache is None else use_cache)
+        return await self._on_kit_loop(self._fetch(url, self.use_cache if use_cache is None else use_cache))
 
     def fetch_many(
         self,
@@ -265,57 +361,44 @@ class Fetcher:
         """Fetch several URLs concurrently from async code; outcomes in input order."""
         check_positive_int(concurrency, "concurrency")
         urls = list(urls)
-        gate = asyncio.Semaphore(concurrency)
         bar = _progress_bar(len(urls), enabled=progress)
         cached = self.use_cache if use_cache is None else use_cache
 
-        async with self._client_context() as client:
+        async def many() -> list[FetchOutcome]:
+            gate = asyncio.Semaphore(concurrency)
 
             async def one(u: str) -> FetchOutcome:
                 async with gate:
-                    outcome = await self._fetch(client, u, cached)
+                    outcome = await self._fetch(u, cached)
                 if bar is not None:
                     bar.update(1)
                 return outcome
 
-            try:
-                return list(await asyncio.gather(*(one(u) for u in urls)))
-            finally:
-                if bar is not None:
-                    bar.close()
+            return list(await asyncio.gather(*(one(u) for u in urls)))
+
+        try:
+            return await self._on_kit_loop(many())
+        finally:
+            if bar is not None:
+                bar.close()
 
     # ------------------------------------------------------------------ the pipeline
 
-    @contextlib.asynccontextmanager
-    async def _client_context(self) -> Any:
-        if self._client is not None:
-            yield self._client
-            return
-        # make_client_kwargs(): no environment proxies (they bypass the pin), no automatic redirects,
-        # no keep-alive (the pool is keyed by the pinned address, not the name).
-        client = httpx.AsyncClient(
-            transport=self._transport,
-            **make_client_kwargs(),
-            timeout=self.timeout,
-            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
-        )
-        try:
-            yield client
-        finally:
-            await client.aclose()
-
-    async def _fetch(self, client: httpx.AsyncClient, url: str, use_cache: bool) -> FetchOutcome:
+    async def _fetch(self, url: str, use_cache: bool) -> FetchOutcome:
         started = time.monotonic()
         deadline = started + self.deadline
         redirects: list[str] = []
         try:
             result = await asyncio.wait_for(
-                self._fetch_hops(client, url, use_cache, deadline, redirects), timeout=self.deadline
+                self._fetch_hops(url, use_cache, deadline, redirects), timeout=self.deadline
             )
         except TimeoutError:
             result = _fail(
                 "url_not_accessible", f"the fetch did not finish within its {self.deadline:g} s deadline"
             )
+        except TokenizerError as exc:  # the page was fetched; the kit cannot count it (not a kit bug)
+            log.warning("the offline tokenizer failed on %s: %s", url, exc)
+            result = _fail("unavailable", f"the kit's offline tokenizer failed: {exc}")
         except Exception as exc:  # a bug in the kit must not crash a notebook or the emulator
             log.exception("unexpected error fetching %s", url)
             result = _fail("unavailable", f"internal error: {exc!r}")
@@ -346,7 +429,7 @@ class Fetcher:
         return parsed
 
     async def _fetch_hops(
-        self, client: httpx.AsyncClient, url: str, use_cache: bool, deadline: float, redirects: list[str]
+        self, url: str, use_cache: bool, deadline: float, redirects: list[str]
     ) -> FetchOutcome | _Failure:
         first = self._check(url, first_hop=True)
         if isinstance(first, _Failure):
@@ -355,6 +438,13 @@ class Fetcher:
         if use_cache and self.cache is not None:
             hit = self.cache.get(canonical, self.extract_mode)
             if hit is not None:
+                # A cache is a hop: every redirect the first fetch followed is checked again, by this
+                # fetcher's policy and ledger, exactly as a live fetch would check it.
+                for hop_url in hit.redirects:
+                    redirects.append(hop_url)
+                    hop = self._check(hop_url, first_hop=False)
+                    if isinstance(hop, _Failure):
+                        return hop
                 return self._finish(url, hit, from_cache=True)
         # Each hop's URL is parsed once, by the policy check; the ledger, the cache key and the guard
         # all use the ParsedUrl its verdict carries.
@@ -366,7 +456,7 @@ class Fetcher:
             )
             if isinstance(target, Refusal):
                 return _Failure(target.problem)
-            response = await self._send(client, target, current.url)
+            response = await self._send(self._client(), target, current.url)
             if isinstance(response, _Failure):
                 return response
             try:
@@ -376,14 +466,19 @@ class Fetcher:
                         return _fail(
                             "url_not_accessible", f"redirect {response.status_code} without a Location header"
                         )
-                    next_url = str(current.url.join(location))
+                    try:
+                        next_url = str(current.url.join(location))
+                    except httpx.InvalidURL as exc:
+                        return _fail(
+                            "url_not_accessible", f"the redirect's Location {location!r} is invalid: {exc}"
+                        )
                     redirects.append(next_url)
                     hop = self._check(next_url, first_hop=False)
                     if isinstance(hop, _Failure):
                         return hop
                     previous, current = current, hop
                     continue
-                entry = await self._read(response, canonical, current.url, deadline)
+                entry = await self._read(response, canonical, current.url, deadline, tuple(redirects))
             finally:
                 await response.aclose()
             if isinstance(entry, _Failure):
@@ -403,9 +498,19 @@ class Fetcher:
             return _fail("url_not_accessible", f"timed out connecting or reading: {exc!r}")
         except httpx.TransportError as exc:
             return _fail("url_not_accessible", f"could not connect: {exc!r}")
+        except httpx.InvalidURL as exc:
+            # httpx builds the next request of a redirect response even when it does not follow it, and
+            # a Location its parser rejects (``http:\\host\\``, ``http:host/``) raises here: the site
+            # answered with an unusable redirect, which is an inaccessible URL, not a kit bug.
+            return _fail("url_not_accessible", f"the site answered with an invalid redirect: {exc}")
 
     async def _read(
-        self, response: httpx.Response, canonical: str, url: httpx.URL, deadline: float
+        self,
+        response: httpx.Response,
+        canonical: str,
+        url: httpx.URL,
+        deadline: float,
+        redirects: tuple[str, ...],
     ) -> CachedFetch | _Failure:
         status = response.status_code
         if status == 429:
@@ -425,7 +530,7 @@ class Fetcher:
         raw, data = body
         content_type = response.headers.get("content-type", "")
         read = await asyncio.get_running_loop().run_in_executor(
-            None, _extract_and_count, data, content_type, str(url), self.extract_mode
+            None, _extract_and_count, data, content_type, str(url), self.extract_mode, self._extraction_pool()
         )
         if isinstance(read, Problem):
             return _Failure(read, status)
@@ -440,6 +545,7 @@ class Fetcher:
             content_type=content_type,
             text_tokens=tokens,
             extract_mode=self.extract_mode,
+            redirects=redirects,
         )
 
     async def _receive(self, response: httpx.Response, deadline: float) -> tuple[int, bytes] | _Failure:
@@ -496,11 +602,20 @@ class Fetcher:
         )
 
 
+def _release_all(leases: list[PoolLease]) -> None:
+    while True:
+        try:
+            lease = leases.pop()
+        except IndexError:  # none left (close() and the finalizer may race)
+            return
+        lease.release()
+
+
 def _extract_and_count(
-    body: bytes, content_type: str, url: str, mode: ExtractMode
+    body: bytes, content_type: str, url: str, mode: ExtractMode, pool: ExtractionPool
 ) -> tuple[Document, int] | Problem:
     # Counted once per network fetch and kept in the cache entry: a cache hit must not re-tokenise.
-    document = read_bounded(body, content_type, url, mode=mode)
+    document = read_bounded(body, content_type, url, mode=mode, pool=pool)
     if isinstance(document, Problem):
         return document
     return document, int(count_tokens(document.text))

@@ -3,6 +3,10 @@
 A notebook already runs an event loop, so library code must never call ``asyncio.run`` (it raises
 "cannot be called from a running event loop" there).
 Sync entry points submit their coroutine to this loop and wait for the result instead.
+
+An ``httpx.AsyncClient`` belongs to the loop it first ran on (its connection pool's locks and sockets), so a
+:class:`~webfetch_kit.net.fetcher.Fetcher` keeps its own client here, on this one loop, whichever loop
+its caller runs: ``fetch()`` blocks on it, ``afetch()`` awaits it from the caller's loop.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-__all__ = ["run_sync"]
+__all__ = ["kit_loop", "run_sync"]
 
 T = TypeVar("T")
 
@@ -29,6 +33,11 @@ def _background_loop() -> asyncio.AbstractEventLoop:
             thread.start()
             _loop = loop
         return _loop
+
+
+def kit_loop() -> asyncio.AbstractEventLoop:
+    """The kit's background loop (started on first use): where each Fetcher's own HTTP client lives."""
+    return _background_loop()
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:

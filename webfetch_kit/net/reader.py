@@ -1,29 +1,139 @@
-"""Reading fetched bytes under a time bound: reading's pure slow step, run on net's bounded workers.
+"""Reading fetched bytes under a time bound: reading's pure slow step, run where it can be killed.
 
 :mod:`webfetch_kit.reading` is pure and bounded in *work* (markup, element and page caps) but not in time:
-trafilatura's own timeout only applies to its command line, and pypdf has had infinite-loop advisories.
-Here the slow step (:meth:`~webfetch_kit.reading.extract.Reading.run`) runs on a capped daemon worker
-(:func:`~webfetch_kit.net.bounded.run_on_worker`); when it overruns, the reading gives its noted fallback
-(HTML: the visible text) or the pages read so far (PDF). This module is the one place that decides how
-extraction work is run, so replacing the thread workers (by a killable process pool, say) is local to it.
+trafilatura's own timeout only applies to its command line, and pypdf has had infinite-loop advisories
+(a 71 KB PDF whose 100 pages share one 19 MB content stream keeps a core busy for over an hour). This
+module is the one place that decides how extraction work runs:
+
+* **In the pool** (:mod:`webfetch_kit.net.pool`, one worker process per core): PDFs always (their size
+  says nothing about their cost), and HTML unless the inline rule below applies. The worker runs
+  :meth:`~webfetch_kit.reading.extract.Reading.run` under the time bound; at the bound it hands back
+  ``Reading.document(stopped)`` (HTML: the visible text, noted ``extraction_timeout`` and
+  ``fallback_body_text``; PDF: the pages read so far, noted ``pdf_timeout``) and is killed and replaced.
+  A worker that cannot even answer (native code holding its GIL) is killed after the pool's grace, and
+  the same fallback is built here from an unread :class:`~webfetch_kit.reading.extract.Reading` (HTML:
+  the visible text; PDF: ``unavailable``, "could not be opened"), as it is when no worker became free.
+  A worker that *died* (a crash in native code) makes the read ``unavailable``: reading the same bytes
+  here could crash the caller's process.
+* **Inline**, in the calling thread: plain text (no slow step), and HTML of at most
+  :data:`INLINE_HTML_BYTES` while no worker is warm (has finished starting), so that a single small fetch in a
+  fresh kernel does not wait a worker's start-up. Such a read cannot overrun by much: see the constant.
+  When reads overlap (``fetch_many``) the pool is started, and once a worker is warm every HTML read
+  goes to it, so the cores are used.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 from ..errors import ContentError
 from ..problem import Problem
-from ..reading.extract import Document, ExtractMode, start_reading
-from ..reading.pdf import MAX_PDF_PAGES, PdfReading
-from .bounded import EXTRACTION_SLOTS, run_on_worker
+from ..reading.extract import Document, ExtractMode, Reading, start_reading
+from ..reading.pdf import MAX_PDF_PAGES, PdfReading, PdfResult
+from .pool import ExtractionPool, PoolAnswer
 
-__all__ = ["DEFAULT_HTML_TIMEOUT", "DEFAULT_PDF_TIMEOUT", "pdf_page_texts", "read_bounded"]
+__all__ = [
+    "DEFAULT_HTML_TIMEOUT",
+    "DEFAULT_PDF_TIMEOUT",
+    "INLINE_HTML_BYTES",
+    "pdf_page_texts",
+    "read_bounded",
+    "shared_pool",
+]
 
 DEFAULT_HTML_TIMEOUT = 5.0
 """Seconds trafilatura may take before the visible text is used instead."""
 DEFAULT_PDF_TIMEOUT = 20.0
 """Seconds pypdf may take; the pages read by then are kept."""
+
+INLINE_HTML_BYTES = 16 * 1024
+"""HTML bodies up to this size are read inline while no pool worker is warm.
+
+Measured with ``bench/bench_pool.py`` on 2 cores: a worker's start-up (a fresh interpreter importing
+trafilatura, lxml and pypdf) costs ~1.9 s, a job's round trip on a warm worker ~1 ms, and reading a
+corpus page of ≤ 16 KB inline 2-30 ms; the densest markup of that size (an element every 7 bytes,
+~2,300 elements) reads inline in ~0.2 s, far inside the 5 s bound, so an inline read cannot overrun its
+bound. Above it, markup can reach the element caps that make trafilatura slow, and the pool's bound is
+needed.
+"""
+
+# What a worker imports before it is ready, so that its first job pays no import.
+_WARM = ("webfetch_kit.net.reader", "trafilatura", "pypdf", "html_to_markdown", "lxml.html")
+
+_shared: ExtractionPool | None = None
+_shared_lock = threading.Lock()
+_in_flight = 0
+
+
+def shared_pool() -> ExtractionPool:
+    """The process's extraction pool (one worker per core), made on first use; fetchers share it."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = ExtractionPool(warm=_WARM)
+        return _shared
+
+
+@contextmanager
+def _counted() -> Iterator[int]:
+    """How many reads are in progress, this one included."""
+    global _in_flight
+    with _shared_lock:
+        _in_flight += 1
+        now = _in_flight
+    try:
+        yield now
+    finally:
+        with _shared_lock:
+            _in_flight -= 1
+
+
+# --- jobs (run in a worker process; see webfetch_kit.net.worker) -----------------------------------
+
+
+@dataclass
+class _ReadJob:
+    """One body read in a worker: the fast steps at construction, the slow one in :meth:`run`."""
+
+    reading: Reading | Problem
+
+    def run(self) -> None:
+        if isinstance(self.reading, Reading):
+            self.reading.run()
+
+    def finish(self, stopped: str | None) -> Document | Problem:
+        if isinstance(self.reading, Problem):
+            return self.reading
+        document = self.reading.document(stopped)
+        if isinstance(document, Document) and document.source_bytes is not None:
+            document = replace(document, source_bytes=None)  # the parent has the bytes: not sent back
+        return document
+
+
+def _read_job(body: bytes, content_type: str, url: str, mode: ExtractMode) -> _ReadJob:
+    return _ReadJob(start_reading(body, content_type, url, mode=mode))
+
+
+@dataclass
+class _PdfJob:
+    reading: PdfReading
+
+    def run(self) -> None:
+        self.reading.run()
+
+    def finish(self, stopped: str | None) -> PdfResult | Problem:
+        return self.reading.result(stopped)
+
+
+def _pdf_job(data: bytes, max_pages: int) -> _PdfJob:
+    return _PdfJob(PdfReading(data, max_pages))
+
+
+# --- the parent's side ---------------------------------------------------------------------------
 
 
 def read_bounded(
@@ -34,6 +144,7 @@ def read_bounded(
     mode: ExtractMode = "text",
     html_timeout: float = DEFAULT_HTML_TIMEOUT,
     pdf_timeout: float = DEFAULT_PDF_TIMEOUT,
+    pool: ExtractionPool | None = None,
 ) -> Document | Problem:
     """:func:`~webfetch_kit.reading.extract.extract_document`, with its slow step under a time bound.
 
@@ -46,21 +157,50 @@ def read_bounded(
             to the visible text (noted ``extraction_timeout`` and ``fallback_body_text``).
         pdf_timeout: seconds to wait for pypdf (the pages read by then are kept, noted ``pdf_timeout``;
             ``unavailable`` when the file could not even be opened).
+        pool: the worker processes to use; default :func:`shared_pool`.
 
     Returns:
         The document, or the problem (``unsupported_content_type``, ``url_not_accessible``,
         ``unavailable``).
     """
+    workers = pool if pool is not None else shared_pool()
+    with workers.acquire(), _counted() as reads:
+        if reads > 1:
+            workers.start()  # reads overlap: the cores are worth a worker's start-up
+        if len(body) <= INLINE_HTML_BYTES and not workers.warm:
+            reading = start_reading(body, content_type, url, mode=mode)
+            if isinstance(reading, Problem) or reading.kind == "text":
+                return reading if isinstance(reading, Problem) else reading.document()
+            if reading.kind == "html":
+                reading.run()
+                return reading.document()
+        # A text body above the inline size goes too: the worker types it, and it has no slow step.
+        timeout = pdf_timeout if _looks_like_pdf(body, content_type) else html_timeout
+        label = f"{timeout:g} s"
+        answer = workers.run(_read_job, (body, content_type, url, mode), timeout=timeout, label=label)
+        if answer.status in ("done", "stopped"):
+            document: Document | Problem = answer.value
+            if isinstance(document, Document) and document.is_pdf:
+                document = replace(document, source_bytes=body)
+            return document
+        return _without_a_worker(answer, body, content_type, url, mode, label)
+
+
+def _looks_like_pdf(body: bytes, content_type: str) -> bool:
+    # Only picks the time bound; the worker decides the type (reading.sniff) for real.
+    return b"%PDF-" in body[:1024] or "pdf" in content_type.lower()
+
+
+def _without_a_worker(
+    answer: PoolAnswer, body: bytes, content_type: str, url: str, mode: ExtractMode, label: str
+) -> Document | Problem:
+    if answer.status == "lost":
+        return Problem("unavailable", f"the extraction worker ended while reading this body: {answer.detail}")
+    # killed or no_worker: the slow step did not finish (or never ran); the unread reading's fallback.
     reading = start_reading(body, content_type, url, mode=mode)
     if isinstance(reading, Problem):
         return reading
-    if reading.kind == "text":
-        return reading.document()
-    timeout = pdf_timeout if reading.kind == "pdf" else html_timeout
-    worker = run_on_worker(reading.run, timeout, slots=EXTRACTION_SLOTS, name=f"webfetch-kit-{reading.kind}")
-    if worker.error is not None:  # reading.run reports bad input itself; anything else is a bug
-        raise worker.error
-    return reading.document(None if worker.finished else f"{timeout:g} s")
+    return reading.document(None if reading.kind == "text" else label)
 
 
 @functools.lru_cache(maxsize=32)
@@ -69,21 +209,28 @@ def pdf_page_texts(
 ) -> tuple[str, ...]:
     """The text of each page of a PDF (the first ``max_pages`` pages), e.g. to verify page citations.
 
-    Cached for the last 32 PDFs: citations, the emulator and its token counting read the same fetched
-    PDF again on every turn of a conversation. Only complete reads are cached: a read cut short by the
-    time bound raises instead of caching a partial page list.
+    Read in the extraction pool (:func:`shared_pool`) under ``timeout``. Cached for the last 32 PDFs:
+    citations, the emulator and its token counting read the same fetched PDF again on every turn of a
+    conversation. Only complete reads are cached: a read cut short by the time bound raises instead of
+    caching a partial page list.
 
     Raises:
         ContentError: the bytes are not a readable PDF, it needs a password, or reading it took longer
             than ``timeout`` seconds (``unavailable``).
     """
+    return _pdf_page_texts(data, max_pages, timeout, shared_pool())
+
+
+def _pdf_page_texts(data: bytes, max_pages: int, timeout: float, pool: ExtractionPool) -> tuple[str, ...]:
     if b"%PDF-" not in data[:1024]:
         raise ContentError(Problem("unsupported_content_type", "not a PDF (no %PDF- header)"))
-    reading = PdfReading(data, max_pages)
-    worker = run_on_worker(reading.run, timeout, slots=EXTRACTION_SLOTS, name="webfetch-kit-pdf")
-    if worker.error is not None:
-        raise worker.error
-    result = reading.result(None if worker.finished else f"{timeout:g} s")
+    label = f"{timeout:g} s"
+    answer = pool.run(_pdf_job, (data, max_pages), timeout=timeout, label=label)
+    if answer.status == "lost":
+        raise ContentError(Problem("unavailable", f"the PDF reader ended while reading: {answer.detail}"))
+    result: PdfResult | Problem = (
+        answer.value if answer.status in ("done", "stopped") else PdfReading(data, max_pages).result(label)
+    )
     if isinstance(result, Problem):
         raise ContentError(result)
     timed_out = [note for note in result.notes if note.startswith("pdf_timeout")]
