@@ -25,6 +25,7 @@ from ..accounting import cl100k_cut_for
 from ..net.cache import FetchCache
 from ..net.fetcher import Fetcher
 from ..net.guard import Resolver
+from ..net.reader import shared_pool
 from ..rules.policy import FetchPolicy
 from ..rules.provenance import UrlLedger
 from ..search.index import SearchIndex
@@ -61,6 +62,13 @@ class KitRuntime:
         self.deadline = deadline
         self.cache = FetchCache(clock=clock)
         self._search_index = search_index
+        # Each fetch gets a Fetcher of its own (closed after it): this lease keeps the extraction pool's
+        # workers warm between fetches, until close().
+        self._pool_lease = shared_pool().acquire()
+
+    def close(self) -> None:
+        """Let the extraction pool's workers stop (unless another fetcher holds them); safe to call twice."""
+        self._pool_lease.release()
 
     @property
     def search_index(self) -> SearchIndex:
@@ -98,7 +106,8 @@ class KitRuntime:
         policy = replace(policy, max_uses=None, max_content_tokens=cut)
         ledger = UrlLedger(url_sources=policy.url_sources)
         ledger.observe(messages)
-        outcome = self.fetcher_for(policy, ledger).fetch(url)
+        with self.fetcher_for(policy, ledger) as fetcher:
+            outcome = fetcher.fetch(url)
         return dict(outcome.to_block(tool_use_id))
 
     def web_search(self, query: str, *, tool: Mapping[str, Any], tool_use_id: str) -> Mapping[str, Any]:

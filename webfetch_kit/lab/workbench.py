@@ -102,12 +102,21 @@ class _Lifecycle:
         self.emulator: EmulatorServer | None = None
         self.corpus: CorpusSite | None = None
         self.recording: CassetteWriter | None = None
+        self.runtime: KitRuntime | None = None
+        self.fetchers: list[Fetcher] = []  # their HTTP clients and extraction-pool leases
 
     def close(self) -> None:
         self.closed = True
         # Each one is closed even if closing an earlier one raised (the first error is re-raised).
         with contextlib.ExitStack() as stack:
-            for part in (self.recording, self.corpus, self.client, self.emulator):
+            for part in (
+                self.recording,
+                self.corpus,
+                *self.fetchers,
+                self.runtime,
+                self.client,
+                self.emulator,
+            ):
                 if part is not None:
                     stack.callback(part.close)  # run in reverse: emulator, client, corpus, recording
 
@@ -166,6 +175,7 @@ class Workbench:
             self._finalizer()
             raise
         self._fetcher = self.make_fetcher()
+        self._life.fetchers.append(self._fetcher)
         self._public_fetcher: Fetcher | None = None
 
     # --- the API client, per backend -------------------------------------------------------------
@@ -231,7 +241,7 @@ class Workbench:
         from ..emulator import EmulatorServer
         from .kitruntime import KitRuntime
 
-        self.runtime = KitRuntime(**self._corpus.fetch_options(), clock=self.clock)
+        self.runtime = self._life.runtime = KitRuntime(**self._corpus.fetch_options(), clock=self.clock)
         self.emulator = self._life.emulator = EmulatorServer(
             self.runtime, clock=self.clock, seed=self._seed
         ).start()
@@ -326,6 +336,7 @@ class Workbench:
     def _internet_fetcher(self) -> Fetcher:
         if self._public_fetcher is None:
             self._public_fetcher = Fetcher(clock=self.clock)
+            self._life.fetchers.append(self._public_fetcher)
         return self._public_fetcher
 
     def describe(self) -> str:
