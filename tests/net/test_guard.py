@@ -396,20 +396,22 @@ def test_resolution_failures_are_refusals(table: dict[str, list[str]], detail: s
 def test_slow_resolver_is_abandoned_at_the_deadline() -> None:
     release = threading.Event()
     started = threading.Event()
+    answered = threading.Event()
 
     def hanging(host: str) -> list[str]:
         started.set()
-        release.wait(10)
+        release.wait()  # answers only once the test lets it, after vet() returned
+        answered.set()
         return ["127.0.0.1"]  # would be refused anyway; what matters is that nobody waits for it
 
     guard = NetGuard(resolver=hanging)
-    begin = time.monotonic()
     try:
-        outcome = guard.vet(httpx.URL("http://slow.example/"), deadline=begin + 0.3)
-        elapsed = time.monotonic() - begin
+        outcome = guard.vet(httpx.URL("http://slow.example/"), deadline=time.monotonic() + 0.3)
+        gave_up_first = not answered.is_set()
     finally:
         release.set()
     assert started.is_set()
+    assert gave_up_first  # vet() returned while the resolver was still busy: the deadline ended the wait
     assert refused(outcome) == Refusal(
         Problem(
             "url_not_accessible",
@@ -417,7 +419,6 @@ def test_slow_resolver_is_abandoned_at_the_deadline() -> None:
         ),
         "dns_timeout",
     )
-    assert 0.25 <= elapsed < 1.0
 
 
 def test_expired_deadline_does_not_call_the_resolver() -> None:

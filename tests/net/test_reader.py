@@ -1,20 +1,40 @@
-"""Reading under a time bound (webfetch_kit.net.reader): reading's slow step on net's bounded workers."""
+"""Reading under a time bound (webfetch_kit.net.reader): reading's slow step in killable worker processes."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hostile_pdf import FIRST_PAGE_TEXT, hostile_pdf
 
 from webfetch_kit.errors import ContentError
-from webfetch_kit.net.bounded import EXTRACTION_SLOTS
-from webfetch_kit.net.reader import pdf_page_texts, read_bounded
+from webfetch_kit.net.pool import ExtractionPool
+from webfetch_kit.net.reader import INLINE_HTML_BYTES, pdf_page_texts, read_bounded
 from webfetch_kit.problem import Problem
-from webfetch_kit.reading.extract import extract_document
+from webfetch_kit.reading.extract import Document, extract_document
 
 ROOT = Path(__file__).resolve().parents[2]
 PAPERS = ROOT / "data" / "corpus" / "papers.example.net"
 ARTICLE = ROOT / "tests" / "fixtures" / "extract" / "article.html"
+WEB_FETCH = ROOT / "data" / "corpus" / "docs.example.com" / "guide" / "web-fetch.html"
+
+
+@pytest.fixture
+def pool() -> Iterator[ExtractionPool]:
+    """A one-worker pool of this test's own, held warm for the test."""
+    workers = ExtractionPool(1)
+    with workers.acquire():
+        yield workers
+    assert workers.pids == ()
+
+
+def warm_pid(pool: ExtractionPool) -> int:
+    """Start the worker and wait until it has read a real PDF; its process id."""
+    pdf_page_texts((PAPERS / "tide-pools.pdf").read_bytes() + b"\n% warm-up copy\n", pool=pool, timeout=60)
+    (pid,) = pool.pids
+    return pid
 
 
 def _tide_log() -> bytes:
@@ -26,7 +46,7 @@ def _tide_log() -> bytes:
 
 
 def test_an_overrunning_extraction_gives_the_noted_fallback() -> None:
-    doc = read_bounded(_tide_log(), "text/html", html_timeout=0.01)
+    doc = read_bounded(_tide_log(), "text/html", html_timeout=0.01, mode="text")
     assert not isinstance(doc, Problem)
     assert doc.note("extraction_timeout") == "extraction_timeout: trafilatura took longer than 0.01 s"
     assert doc.used_fallback
@@ -34,15 +54,35 @@ def test_an_overrunning_extraction_gives_the_noted_fallback() -> None:
     assert doc.text.startswith("Paragraph 0 of the tide log, with some text in it.\nParagraph 1 of")
 
 
-def test_a_finished_extraction_is_the_pure_one() -> None:
-    body = ARTICLE.read_bytes()
-    assert read_bounded(body, "text/html", url="https://x.example/a") == extract_document(
-        body, "text/html", "https://x.example/a"
-    )
-    assert read_bounded(b"\x89PNG\r\n\x1a\n", "image/png") == Problem(
+@pytest.mark.parametrize("path", [ARTICLE, WEB_FETCH], ids=["inline-sized", "pool-sized"])
+def test_a_finished_extraction_is_the_pure_one(pool: ExtractionPool, path: Path) -> None:
+    body = path.read_bytes()
+    for mode in ("text", "api"):
+        assert read_bounded(body, "text/html", url="https://x.example/a", mode=mode, pool=pool) == (
+            extract_document(body, "text/html", "https://x.example/a", mode=mode)
+        )
+    assert read_bounded(b"\x89PNG\r\n\x1a\n", "image/png", pool=pool) == Problem(
         "unsupported_content_type",
         "content type image/png is not supported (only text and PDF are supported)",
     )
+
+
+def test_small_html_is_read_inline_while_no_worker_is_warm_and_large_html_starts_one(
+    pool: ExtractionPool,
+) -> None:
+    small = ARTICLE.read_bytes()
+    assert len(small) <= INLINE_HTML_BYTES < WEB_FETCH.stat().st_size
+    assert isinstance(read_bounded(small, "text/html", mode="text", pool=pool), Document)
+    assert pool.pids == ()  # no worker was started for it
+    assert isinstance(read_bounded(WEB_FETCH.read_bytes(), "text/html", mode="text", pool=pool), Document)
+    assert len(pool.pids) == 1
+
+
+def test_a_pdf_comes_back_with_its_bytes(pool: ExtractionPool) -> None:
+    body = (PAPERS / "tide-pools.pdf").read_bytes()
+    doc = read_bounded(body, "application/pdf", pool=pool)
+    assert doc == extract_document(body, "application/pdf")
+    assert isinstance(doc, Document) and doc.source_bytes == body
 
 
 def test_pdf_page_texts_matches_document_pages() -> None:
@@ -53,18 +93,45 @@ def test_pdf_page_texts_matches_document_pages() -> None:
     assert caught.value.error_code == "unsupported_content_type"
 
 
-def test_a_timed_out_pdf_read_raises_and_is_not_cached() -> None:
+def test_an_overrunning_pdf_keeps_the_pages_read_and_its_worker_is_killed(pool: ExtractionPool) -> None:
+    old = warm_pid(pool)
+    doc = read_bounded(hostile_pdf(light_first=True), "application/pdf", pdf_timeout=3, pool=pool)
+    assert isinstance(doc, Document)
+    assert doc.pages == (FIRST_PAGE_TEXT,)
+    assert doc.note("pdf_timeout") == "pdf_timeout: text extracted from 1 of 100 pages in 3 s"
+    assert not Path(f"/proc/{old}").exists()  # killed, not left running for an hour
+    # The slot has a fresh worker: an ordinary page is read in full.
+    page = read_bounded(WEB_FETCH.read_bytes(), "text/html", mode="text", pool=pool)
+    assert isinstance(page, Document) and not page.has_note("extraction_timeout")
+    assert pool.pids != (old,)
+
+
+def test_a_timed_out_pdf_read_raises_and_is_not_cached(pool: ExtractionPool) -> None:
     original = (PAPERS / "tide-pools.pdf").read_bytes()
     data = original + b"\n% a copy with its own cache key\n"
-    # Every extraction slot held: the read cannot start, so it is cut short by its time bound for sure.
-    held = [EXTRACTION_SLOTS.acquire(timeout=5) for _ in range(8)]
+    warm_pid(pool)
+    # The only worker is busy with a PDF that never finishes: the read cannot start, so it is cut short
+    # by its time bound for sure.
+    busy = threading.Thread(
+        target=read_bounded, args=(hostile_pdf(), "application/pdf"), kwargs={"pdf_timeout": 2, "pool": pool}
+    )
+    busy.start()
     try:
-        assert all(held)
+        while not any(slot.busy for slot in pool._slots):
+            threading.Event().wait(0.01)
         with pytest.raises(ContentError) as caught:
-            pdf_page_texts(data, timeout=0.05)
+            pdf_page_texts(data, timeout=0.05, pool=pool)
     finally:
-        for _ in held:
-            EXTRACTION_SLOTS.release()
+        busy.join()
     assert caught.value.problem == Problem("unavailable", "the PDF could not be opened within 0.05 s")
-    assert pdf_page_texts(data) == pdf_page_texts(original)
-    assert len(pdf_page_texts(data)) > 1
+    assert pdf_page_texts(data, pool=pool) == pdf_page_texts(original, pool=pool)
+    assert len(pdf_page_texts(data, pool=pool)) > 1
+
+
+def test_a_pdf_that_never_finishes_raises_with_the_pages_it_got(pool: ExtractionPool) -> None:
+    warm_pid(pool)
+    with pytest.raises(ContentError) as caught:
+        pdf_page_texts(hostile_pdf(light_first=True), timeout=3, pool=pool)
+    assert caught.value.problem == Problem(
+        "unavailable", "pdf_timeout: text extracted from 1 of 100 pages in 3 s"
+    )

@@ -1,12 +1,13 @@
-"""Bounds on work done for untrusted input: decoding a body, and running a parser or resolver in time.
+"""Bounds on work done for untrusted input: decoding a body, and waiting for a resolver in time.
 
 httpx decodes gzip even when ``identity`` was asked for, and a cap applied after decoding lets a small
 read expand without limit (a decompression bomb). The fetcher therefore reads raw bytes and decodes them here,
 with a limit on the decoded size. Encodings whose output cannot be bounded here are refused.
 
-Parsers (through :mod:`webfetch_kit.net.reader`) and the resolver run on capped daemon workers
-(:func:`run_on_worker`): trafilatura's own timeout only applies to its command line, pypdf has had
-infinite-loop advisories, and DNS is not covered by httpx's timeouts.
+The resolver runs on capped daemon threads (:func:`run_on_worker`): DNS is not covered by httpx's
+timeouts, and a lookup only waits (it holds no GIL), so abandoning it is enough. Parsers are different:
+an abandoned parse keeps a core busy, so they run in worker processes that are killed at their deadline
+(:mod:`webfetch_kit.net.pool`, through :mod:`webfetch_kit.net.reader`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 __all__ = [
-    "EXTRACTION_SLOTS",
     "BoundedDecoder",
     "DecodedTooLarge",
     "UnboundedEncoding",
@@ -28,10 +28,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-# At most this many HTML/PDF extractions run at once, abandoned ones included (the fetcher's default
-# concurrency is 8).
-EXTRACTION_SLOTS = threading.BoundedSemaphore(8)
 
 _SUPPORTED = ("identity", "gzip", "x-gzip", "deflate")
 

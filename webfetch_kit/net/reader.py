@@ -205,23 +205,25 @@ def _without_a_worker(
 
 @functools.lru_cache(maxsize=32)
 def pdf_page_texts(
-    data: bytes, *, max_pages: int = MAX_PDF_PAGES, timeout: float = DEFAULT_PDF_TIMEOUT
+    data: bytes,
+    *,
+    max_pages: int = MAX_PDF_PAGES,
+    timeout: float = DEFAULT_PDF_TIMEOUT,
+    pool: ExtractionPool | None = None,
 ) -> tuple[str, ...]:
     """The text of each page of a PDF (the first ``max_pages`` pages), e.g. to verify page citations.
 
-    Read in the extraction pool (:func:`shared_pool`) under ``timeout``. Cached for the last 32 PDFs:
-    citations, the emulator and its token counting read the same fetched PDF again on every turn of a
-    conversation. Only complete reads are cached: a read cut short by the time bound raises instead of
-    caching a partial page list.
+    Read in the extraction pool (``pool``, default :func:`shared_pool`) under ``timeout``. Cached for the
+    last 32 PDFs: citations, the emulator and its token counting read the same fetched PDF again on every
+    turn of a conversation. Only complete reads are cached: a read cut short by the time bound raises
+    instead of caching a partial page list.
 
     Raises:
         ContentError: the bytes are not a readable PDF, it needs a password, or reading it took longer
             than ``timeout`` seconds (``unavailable``).
     """
-    return _pdf_page_texts(data, max_pages, timeout, shared_pool())
-
-
-def _pdf_page_texts(data: bytes, max_pages: int, timeout: float, pool: ExtractionPool) -> tuple[str, ...]:
+    if pool is None:
+        pool = shared_pool()
     if b"%PDF-" not in data[:1024]:
         raise ContentError(Problem("unsupported_content_type", "not a PDF (no %PDF- header)"))
     label = f"{timeout:g} s"
