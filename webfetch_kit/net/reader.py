@@ -53,12 +53,13 @@ DEFAULT_PDF_TIMEOUT = 20.0
 INLINE_HTML_BYTES = 16 * 1024
 """HTML bodies up to this size are read inline while no pool worker is warm.
 
-Measured with ``bench/bench_pool.py`` on 2 cores: a worker's start-up (a fresh interpreter importing
-trafilatura, lxml and pypdf) costs ~1.9 s, a job's round trip on a warm worker ~1 ms, and reading a
-corpus page of ≤ 16 KB inline 2-30 ms; the densest markup of that size (an element every 7 bytes,
-~2,300 elements) reads inline in ~0.2 s, far inside the 5 s bound, so an inline read cannot overrun its
-bound. Above it, markup can reach the element caps that make trafilatura slow, and the pool's bound is
-needed.
+Measured with ``bench/bench_pool.py`` on 2 cores (shared with another job): a cold worker's start-up
+(a fresh interpreter importing trafilatura, lxml and pypdf) to its first answer 0.8 s (1.9 s on a busier
+machine), a job's round trip on a warm worker 0.8 ms, the 25 corpus pages of ≤ 16 KB 8.6 ms/page inline
+against 12.1 ms/page through the pool: a cold start costs ~100 small pages, so a lone small fetch must not
+wait for it. The densest markup of this size (an element every 8 bytes, ~2,000 elements) reads inline in
+0.27 s, far inside the 5 s bound, so an inline read cannot overrun its bound by much; above this size
+markup can approach the element caps where trafilatura takes seconds, and only the pool can stop it.
 """
 
 # What a worker imports before it is ready, so that its first job pays no import.
