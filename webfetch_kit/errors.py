@@ -18,7 +18,7 @@ The hierarchy::
     │                             the deadline (``.problem`` and the guard's ``.kind``)
     ├── SearchError               raised by SearchIndex.search / decode_encrypted_content: the query or
     │                             the encrypted_content is unusable (``.problem``: the web search code)
-    ├── TokenizerError            the packaged offline encoding cannot be loaded
+    ├── TokenizerError            the packaged offline encoding cannot be loaded, or it failed on a text
     ├── PricingError              no price for a model or date (lists the known models)
     ├── CorpusError               the local corpus is missing or malformed
     ├── CassetteError             a recorded session (cassette) is missing, damaged or another version
@@ -108,7 +108,7 @@ class SearchError(_ProblemError, ValueError):
 
 
 class TokenizerError(WebfetchError):
-    """The packaged offline tokenizer encoding cannot be loaded."""
+    """The packaged offline tokenizer cannot be loaded, or its encoder failed on a text (even panicked)."""
 
 
 class PricingError(WebfetchError, LookupError):

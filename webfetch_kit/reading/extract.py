@@ -18,9 +18,10 @@ and PDF"). :func:`extract_document` does the same offline:
   25,000 elements; the fetcher adds a time bound, 5 s by default), with a noted fallback to the visible
   text of ``<body>``; JavaScript-only pages are noted ``javascript_only`` (see
   :mod:`webfetch_kit.reading.html`).
-* **Text** (``text/plain``, markdown, csv and other ``text/*``): decoded, newlines normalised to ``\\n``,
-  otherwise as is. Its title is its first non-empty line (markdown ``#`` marks removed) when that line
-  has at most 100 characters, else ``None``.
+* **Text** (``text/plain``, markdown, csv and other ``text/*``): decoded, capped at
+  :data:`MAX_TEXT_CHARS` characters (2,000,000, like HTML's markup; note ``text_truncated``), newlines
+  normalised to ``\\n``, otherwise as is. Its title is its first non-empty line (markdown ``#`` marks
+  removed) when that line has at most 100 characters, else ``None``.
 * **PDF**: ``source_bytes`` keeps the file for the base64 document block; ``pages`` holds the text of
   each page (pypdf, resource limits, first 100 pages, see :mod:`webfetch_kit.reading.pdf`); ``text`` is the
   pages joined with :data:`PAGE_SEPARATOR` (``"\\n\\f\\n"``: newline, form feed, newline; page texts
@@ -34,12 +35,14 @@ fallback, cap, timeout or type disagreement leaves one.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from ..errors import ConfigError, ContentError
 from ..problem import Problem
 from .html import (
     EXTRACT_MODES,
+    FAST,
     JS_ONLY_MAX_TEXT,
     MAX_HTML_CHARS,
     MAX_HTML_ELEMENTS,
@@ -53,10 +56,12 @@ from .sniff import decide_type, decode_body, parse_content_type
 
 __all__ = [
     "EXTRACT_MODES",
+    "FAST",
     "JS_ONLY_MAX_TEXT",
     "MAX_HTML_CHARS",
     "MAX_HTML_ELEMENTS",
     "MAX_PDF_PAGES",
+    "MAX_TEXT_CHARS",
     "MAX_TEXT_TITLE_CHARS",
     "PAGE_SEPARATOR",
     "Document",
@@ -73,6 +78,10 @@ PAGE_SEPARATOR = "\n\f\n"
 """Between the pages of a PDF's text: newline, form feed, newline (page texts never hold a form feed).
 The one separator: extraction, citations and the emulator all join a PDF's pages with it."""
 MAX_TEXT_TITLE_CHARS = 100
+_NON_SPACE = re.compile(r"\S")
+MAX_TEXT_CHARS = 2_000_000
+"""Cap on the characters of a text document (``text/plain``, markdown, csv...), as HTML's markup is capped
+(:data:`MAX_HTML_CHARS`): a 10 MB body without spaces cost 490-820 MB at its peak uncapped."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,8 @@ def extract_document(
     mode: ExtractMode = "text",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
+    max_text_chars: int = MAX_TEXT_CHARS,
+    fast: bool = FAST,
 ) -> Document:
     """Turn a fetched body into a :class:`Document` (HTML main text, plain text, or a PDF with its pages).
 
@@ -152,6 +163,9 @@ def extract_document(
             for now). See :mod:`webfetch_kit.reading.html`.
         max_html_chars: cap on the HTML markup handed to the parser.
         max_pdf_pages: extract text from at most this many PDF pages.
+        max_text_chars: cap on the characters of a text document (noted ``text_truncated``).
+        fast: trafilatura's ``fast`` for HTML main text (modes ``"text"`` and ``"main"``); the default
+            and why: :data:`webfetch_kit.reading.html.FAST`.
 
     Returns:
         The document; its ``notes`` record every decision that was not the plain default.
@@ -168,7 +182,14 @@ def extract_document(
         ('Hello\\nworld', 'Hello', 'text')
     """
     document = read_body(
-        body, content_type, url, mode=mode, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
+        body,
+        content_type,
+        url,
+        mode=mode,
+        max_html_chars=max_html_chars,
+        max_pdf_pages=max_pdf_pages,
+        max_text_chars=max_text_chars,
+        fast=fast,
     )
     if isinstance(document, Problem):
         raise ContentError(document)
@@ -183,6 +204,8 @@ def read_body(
     mode: ExtractMode = "text",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
+    max_text_chars: int = MAX_TEXT_CHARS,
+    fast: bool = FAST,
 ) -> Document | Problem:
     """:func:`extract_document` for callers that handle failure as a value (the search index).
 
@@ -191,7 +214,14 @@ def read_body(
         as a ``ContentError``.
     """
     reading = start_reading(
-        body, content_type, url, mode=mode, max_html_chars=max_html_chars, max_pdf_pages=max_pdf_pages
+        body,
+        content_type,
+        url,
+        mode=mode,
+        max_html_chars=max_html_chars,
+        max_pdf_pages=max_pdf_pages,
+        max_text_chars=max_text_chars,
+        fast=fast,
     )
     if isinstance(reading, Problem):
         return reading
@@ -275,6 +305,8 @@ def start_reading(
     mode: ExtractMode = "text",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
+    max_text_chars: int = MAX_TEXT_CHARS,
+    fast: bool = FAST,
 ) -> Reading | Problem:
     """Type, decode and (for HTML) parse a body: the fast steps of :func:`extract_document`.
 
@@ -298,10 +330,16 @@ def start_reading(
     notes.append(f"charset_source: {decoded.source}")
     notes.extend(decoded.notes)
     if decision.kind == "html":
-        html = prepare_html(decoded.text, url, mode=mode, max_chars=max_html_chars)
+        html = prepare_html(decoded.text, url, mode=mode, max_chars=max_html_chars, fast=fast)
         return Reading("html", body, url, tuple(notes), mode, decoded.charset, html=html)
-    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
-    return Reading("text", body, url, tuple(notes), mode, decoded.charset, text=text)
+    text, charset = decoded.text, decoded.charset
+    if len(text) > max_text_chars:
+        # Capped before anything copies it (newline normalisation, the title, token counting later).
+        notes.append(f"text_truncated: text capped at {max_text_chars} characters (of {len(text)})")
+        text = text[:max_text_chars]
+    del decoded
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return Reading("text", body, url, tuple(notes), mode, charset, text=text)
 
 
 def page_spans(document: Document) -> tuple[tuple[int, int], ...]:
@@ -335,8 +373,13 @@ def page_of_offset(document: Document, index: int) -> int:
 
 
 def _text_title(text: str) -> str | None:
-    for line in text.split("\n"):
-        stripped = line.strip().lstrip("#").strip()
+    # Line by line from the first non-space character, without splitting (copying) the whole text.
+    position = 0
+    while (found := _NON_SPACE.search(text, position)) is not None:
+        end = text.find("\n", found.start())
+        end = len(text) if end == -1 else end
+        stripped = text[found.start() : end].strip().lstrip("#").strip()
         if stripped:
             return stripped if len(stripped) <= MAX_TEXT_TITLE_CHARS else None
+        position = end
     return None

@@ -13,14 +13,17 @@ What happens to a decoded HTML page:
    sees it; a note ``html_truncated`` says so. Inline JSON blobs of single-page apps therefore do not
    push the article out of the cap.
 3. lxml parses it once (libxml2, C speed; libxml2 itself stops nesting at 256 levels). From that
-   tree come the ``<title>``, the *visible text* of ``<body>`` (everything but scripts, styles,
-   templates and ``<noscript>``, with line breaks at block elements) and the JavaScript-only verdict.
+   tree come the JavaScript-only verdict (reading the visible text only until it has enough
+   characters) and, only when the fallback or the ``"api"`` title line needs them, the page title and
+   the *visible text* of ``<body>`` (everything but scripts, styles, templates and ``<noscript>``,
+   with line breaks at block elements).
    A tree of more than :data:`MAX_HTML_ELEMENTS` elements (25,000) or :data:`MAX_HTML_ATTRIBUTES`
    attributes (20,000) skips trafilatura, whose run time grows faster than linearly with both, and
    uses the visible text (note ``html_too_complex``).
-4. trafilatura (``bare_extraction``: main text, comments excluded, tables included, metadata for the
-   title, its default *balanced* precision/recall, which scored best on F1 in the ScrapingHub
-   article-extraction benchmark in trafilatura's own evaluation) runs on the tree. Run under a time
+4. trafilatura (``bare_extraction``: main text, comments excluded, tables included, ``fast`` by default
+   (see :data:`FAST`), no metadata pass (its title steps only), its default *balanced*
+   precision/recall, which scored best on F1 in the ScrapingHub article-extraction benchmark in
+   trafilatura's own evaluation) runs on the tree. Run under a time
    bound (the fetcher's, see :mod:`webfetch_kit.net.reader`) and stopped, the visible text is returned
    with the notes ``extraction_timeout`` and ``fallback_body_text``.
 5. If trafilatura finds no main content (or fails), the visible text is used, noted
@@ -49,8 +52,9 @@ returned as is, with the note ``javascript_only``.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -61,6 +65,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXTRACT_MODES",
+    "FAST",
     "JS_ONLY_MAX_TEXT",
     "MAX_HTML_ATTRIBUTES",
     "MAX_HTML_CHARS",
@@ -79,10 +84,22 @@ MAX_HTML_ELEMENTS = 25_000
 # elements 2.1 s); real pages have a few thousand (the corpus at most 129), attribute soup has millions.
 MAX_HTML_ATTRIBUTES = 20_000
 JS_ONLY_MAX_TEXT = 200
+FAST = True
+"""trafilatura's ``fast`` by default (no second opinion from its readability and jusText extractors).
+
+Chosen from ``bench/bench_extract.py`` (150 pages of trafilatura's evaluation set, trafilatura 2.3.1, one
+run, 2 busy cores): ``mode="text"`` with ``fast=True`` took 0.78-0.80x plain ``trafilatura.extract``'s
+time at F1 0.899, with ``fast=False`` 1.03x at F1 0.907 (plain: F1 0.911; plain ``fast=True``: 0.70x,
+F1 0.903). The issue's own 181 pages gave ``fast=True`` F1 0.962 against plain's 0.960. A quarter less
+work per page for at most about one point of F1: the fetcher's time bound (5 s) cuts slow pages down
+to the visible-text fallback, which costs far more than that point, so fast it is; ``fast=False`` is
+one argument away."""
 
 _RAW_TEXT_ELEMENT = re.compile(r"<(script|style|template)(?=[\s>/])", re.I)
 _MOUNT_POINT = re.compile(r"^(root|app|__next|__nuxt|svelte|main-app|react-root|ember-app|q-app)$", re.I)
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Anchored (used with .match) and possessive on the leading space; ``[^>]*`` backtracks at most to the
+# first ``>`` (``\?>`` needs the ``?`` it would eat): no pattern here backtracks on fetched markup.
+_XML_DECL = re.compile(r"\s*+<\?xml[^>]*\?>")
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
 _BLOCK_TAGS = frozenset(
     {
@@ -125,24 +142,34 @@ _MAX_MARKDOWN_DEPTH = 256
 
 @dataclass
 class HtmlReading:
-    """A decoded page parsed once, its fallback (visible text, title) known, its slow step still to run.
+    """A decoded page parsed once, its JavaScript-only verdict known, its slow step still to run.
 
     :meth:`run` is the slow, pure step (trafilatura, or html-to-markdown for ``mode="api"``);
     :meth:`result` gives the text, with the fallback when the step failed, found nothing, was skipped
-    (too many elements or attributes) or was ``stopped``.
+    (too many elements or attributes) or was ``stopped``. The fallback's pieces, :attr:`visible` and
+    :attr:`page_title`, are read from the tree only when asked for (trafilatura works on a copy).
     """
 
     tree: HtmlElement
     url: str
-    page_title: str | None
-    visible: str
     javascript_only: bool
     skip_main: bool
     notes: tuple[str, ...]
     mode: ExtractMode = "text"
     markup: str = ""
+    fast: bool = FAST
     main: tuple[str | None, str | None] | None = None
     error: str | None = None
+
+    @functools.cached_property
+    def visible(self) -> str:
+        """The visible text of ``<body>`` (the fallback): built only when the fallback is used."""
+        return _visible_text(self.tree)
+
+    @functools.cached_property
+    def page_title(self) -> str | None:
+        """The page's own title: first ``og:title``, else ``<title>``, else the first ``<h1>``."""
+        return _page_title(self.tree)
 
     def run(self) -> None:
         """Extract the text of this mode; an extractor failure is noted, never raised."""
@@ -152,7 +179,7 @@ class HtmlReading:
             if self.mode == "api":
                 self.main = (_markdown(self.markup), None)
             else:
-                self.main = _trafilatura(self.tree, self.url, markdown=self.mode == "main")
+                self.main = _trafilatura(self.tree, self.url, markdown=self.mode == "main", fast=self.fast)
         except Exception as exc:  # the extractors raise many types on hostile markup
             self.error = type(exc).__name__
 
@@ -194,6 +221,7 @@ def prepare_html(
     mode: ExtractMode = "text",
     max_chars: int = MAX_HTML_CHARS,
     max_elements: int = MAX_HTML_ELEMENTS,
+    fast: bool = FAST,
 ) -> HtmlReading | HtmlResult:
     """Parse a decoded page for :class:`HtmlReading` (steps 1-3 of the module docstring; fast, C-speed).
 
@@ -203,6 +231,8 @@ def prepare_html(
         mode: ``"api"``, ``"main"`` or ``"text"`` (see :data:`ExtractMode`).
         max_chars: cap on the markup handed to the parser (and to the Markdown converter).
         max_elements: pages with more elements skip trafilatura and use the visible text.
+        fast: trafilatura's ``fast`` (no second opinion from its readability and jusText extractors);
+            see :data:`FAST` for the default and why.
 
     Returns:
         The prepared reading, or the final (empty) result when there is nothing to parse.
@@ -210,47 +240,43 @@ def prepare_html(
     if mode not in EXTRACT_MODES:
         raise ConfigError(f"mode must be one of {list(EXTRACT_MODES)}, got {mode!r}")
     notes: list[str] = []
-    markup, scripts = _drop_raw_text(_XML_DECL.sub("", html, count=1))
+    declaration = _XML_DECL.match(html)
+    markup, scripts = _drop_raw_text(html[declaration.end() :] if declaration else html)
     if len(markup) > max_chars:
         notes.append(f"html_truncated: markup capped at {max_chars} characters (of {len(markup)})")
         markup = markup[:max_chars]
     tree = _parse(markup)
     if tree is None:
         return HtmlResult("", None, ("empty_document",))
-    visible = _visible_text(tree)
-    js_only = _javascript_only(tree, visible, scripts)
+    js_only = _javascript_only(tree, scripts)
     if js_only:
         notes.append("javascript_only: content is rendered by JavaScript; only the static text is here")
     too_complex = False
     if mode != "api":  # html-to-markdown is linear in the (capped) markup; trafilatura is not
-        elements = list(itertools.islice(tree.iter(), max_elements + 1))
-        attributes = sum(len(element.attrib) for element in elements) if len(elements) <= max_elements else 0
-        too_complex = len(elements) > max_elements or attributes > MAX_HTML_ATTRIBUTES
-        if len(elements) > max_elements:
+        # Counted by libxml2 (XPath), not by a Python loop over the tree.
+        elements = int(tree.xpath("count(//*)"))
+        attributes = int(tree.xpath("count(//@*)")) if elements <= max_elements else 0
+        too_complex = elements > max_elements or attributes > MAX_HTML_ATTRIBUTES
+        if elements > max_elements:
             notes.append(f"html_too_complex: more than {max_elements} elements; main-text extraction skipped")
         elif too_complex:
             notes.append(
                 f"html_too_complex: more than {MAX_HTML_ATTRIBUTES} attributes; main-text extraction skipped"
             )
     return HtmlReading(
-        tree,
-        url,
-        _page_title(tree),
-        visible,
-        js_only,
-        too_complex,
-        tuple(notes),
-        mode,
-        markup if mode == "api" else "",
+        tree, url, js_only, too_complex, tuple(notes), mode, markup if mode == "api" else "", fast
     )
 
 
-def _trafilatura(tree: HtmlElement, url: str, *, markdown: bool = False) -> tuple[str | None, str | None]:
+def _trafilatura(
+    tree: HtmlElement, url: str, *, markdown: bool = False, fast: bool = FAST
+) -> tuple[str | None, str | None]:
     import trafilatura
 
     # Main content only: comments out, tables in, every paragraph kept (no deduplication across pages).
     common: dict[str, Any] = {
         "url": url or None,
+        "fast": fast,
         "include_comments": False,
         "include_tables": True,
         "deduplicate": False,
@@ -267,14 +293,31 @@ def _trafilatura(tree: HtmlElement, url: str, *, markdown: bool = False) -> tupl
             **common,
         )
         return (text if isinstance(text, str) else None), None
+    # No metadata pass (with_metadata=False): it searched for dates (htmldate, dateparser) and authors,
+    # 37 % of the time, only for the title; the title comes from trafilatura's own title steps instead.
     result = trafilatura.bare_extraction(
-        tree, include_images=False, include_links=False, with_metadata=True, **common
+        tree, include_images=False, include_links=False, with_metadata=False, **common
     )
-    if result is None:
+    text = getattr(result, "text", None) if result is not None else None
+    if not isinstance(text, str) or not text:
         return None, None
-    text = getattr(result, "text", None)
-    title = getattr(result, "title", None)
-    return (text if isinstance(text, str) else None), (title.strip() if isinstance(title, str) else None)
+    return text, _trafilatura_title(tree)
+
+
+def _trafilatura_title(tree: HtmlElement) -> str | None:
+    """The title trafilatura's metadata pass finds, from its two cheap steps (about 0.6 ms a page).
+
+    ``examine_meta`` reads the ``<meta>`` tags (OpenGraph first, then ``title``, ``twitter:title``,
+    ``headline``...), ``extract_title`` the headings and ``<title>``; the pass also reads JSON-LD, which
+    changed no title on 150 pages of trafilatura's evaluation set (whitespace aside) and is skipped.
+    Of several ``og:title`` tags the first wins, as in every mode (trafilatura keeps the last).
+    """
+    from trafilatura.metadata import examine_meta, extract_title
+
+    title = _first_og_title(tree) or examine_meta(tree).title or extract_title(tree)
+    if not isinstance(title, str):
+        return None
+    return " ".join(title.split()) or None
 
 
 def _markdown(markup: str) -> str:
@@ -341,22 +384,35 @@ def _parse(markup: str) -> HtmlElement | None:
 
 
 def _page_title(tree: HtmlElement) -> str | None:
-    for path in ('.//meta[@property="og:title"]/@content', ".//title/text()", ".//h1//text()"):
-        found = tree.xpath(path)
-        if isinstance(found, list) and found:
-            title = " ".join(" ".join(str(part) for part in found).split())
-            if title:
-                return title
+    """The first non-empty ``og:title``, else ``<title>``, else ``<h1>``: one of each, never joined.
+
+    A page may repeat a tag (two ``og:title``, an SVG ``<title>`` in the body, several ``<h1>``); joining
+    all matches made titles such as "X X - The Paradigm".
+    """
+    candidates = (
+        _first_og_title(tree) or "",
+        *(element.text_content() for element in tree.iter("title")),
+        *(element.text_content() for element in tree.iter("h1")),
+    )
+    return next((" ".join(text.split()) for text in candidates if text and not text.isspace()), None)
+
+
+def _first_og_title(tree: HtmlElement) -> str | None:
+    # The Open Graph protocol (ogp.me): "The first tag (from top to bottom) is given preference during
+    # conflicts."
+    for element in tree.iterfind('.//meta[@property="og:title"]'):
+        title = " ".join(str(element.get("content") or "").split())
+        if title:
+            return title
     return None
 
 
-def _visible_text(tree: HtmlElement) -> str:
-    """The text a reader sees in <body>: no scripts, styles, templates or noscript; block line breaks."""
+def _visible_pieces(tree: HtmlElement) -> Iterator[str]:
+    """The text a reader sees in <body>, piece by piece: no scripts, styles, templates or noscript."""
     from lxml import etree
 
     body = tree.find("body")
     root = body if body is not None else tree
-    parts: list[str] = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -364,23 +420,38 @@ def _visible_text(tree: HtmlElement) -> str:
             if tag in _SKIP_TAGS or element.get("hidden") is not None:
                 walker.skip_subtree()
                 if element.tail:
-                    parts.append(element.tail)
+                    yield element.tail
                 continue
             if tag in _BLOCK_TAGS:
-                parts.append("\n")
+                yield "\n"
             if element.text:
-                parts.append(element.text)
+                yield element.text
         else:
             if tag in _BLOCK_TAGS:
-                parts.append("\n")
+                yield "\n"
             if element.tail and element is not root:
-                parts.append(element.tail)
+                yield element.tail
+
+
+def _visible_text(tree: HtmlElement) -> str:
+    """The visible text of <body> with line breaks at block elements, one line per block."""
     # one line per block, like trafilatura's text output
-    return _tidy("".join(parts)).replace("\n\n", "\n")
+    return _tidy("".join(_visible_pieces(tree))).replace("\n\n", "\n")
 
 
-def _javascript_only(tree: HtmlElement, visible: str, scripts: _Scripts) -> bool:
-    if scripts.count == 0 or sum(not ch.isspace() for ch in visible) >= JS_ONLY_MAX_TEXT:
+def _has_visible_text(tree: HtmlElement, characters: int) -> bool:
+    """True when <body> shows at least this many non-space characters; stops reading once it does."""
+    seen = 0
+    for piece in _visible_pieces(tree):
+        seen += len(piece) - sum(map(str.isspace, piece))
+        if seen >= characters:
+            return True
+    return False
+
+
+def _javascript_only(tree: HtmlElement, scripts: _Scripts) -> bool:
+    # The count of visible non-space characters is the same before and after _tidy (it only moves spaces).
+    if scripts.count == 0 or _has_visible_text(tree, JS_ONLY_MAX_TEXT):
         return False
     mount_point = any(
         _MOUNT_POINT.match(str(element.get("id", ""))) and not element.text_content().strip()

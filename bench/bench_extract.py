@@ -1,0 +1,243 @@
+"""Benchmark: the kit's HTML extraction vs plain ``trafilatura.extract`` on trafilatura's evaluation set.
+
+Prints time ratios and F1 (not a test). Both sides get the same raw page bytes in the same run, page
+by page, alternating which side goes first; the kit's time is the whole ``extract_document`` (type
+sniffing, charset, caps, title, fallback check), plain trafilatura's its own ``extract`` (its own decoding
+and parsing). Pairs compared:
+
+* ``text``: plain ``extract(include_comments=False, include_tables=True, include_formatting=False)`` (the
+  settings of trafilatura's own evaluation, ``tests/eval_common.py``) against the kit's ``mode="text"``,
+  with ``fast`` off and on on both sides.
+* ``main``: plain ``extract(output_format="markdown", include_links=True, include_images=True,
+  include_formatting=True)`` against the kit's ``mode="main"`` (the same trafilatura call on the kit's tree).
+* ``api``: the whole page as Markdown has no trafilatura counterpart; its time and F1 are shown against
+  plain ``text`` for information only (it keeps navigation, so its precision is meant to be lower).
+
+Scoring is trafilatura's own (``tests/eval_common.py``): per page, each ``with`` snippet found in the output
+is a true positive, each one missing a false negative; each ``without`` snippet found is a false positive,
+each one missing a true negative; text and snippets are whitespace-normalised (runs of whitespace to one
+space) before the substring test; F1 = 2tp / (2tp + fp + fn) over all pages. A crash scores as an empty
+output.
+
+The pages are trafilatura's, read at run time from a local copy of its repository (never committed here):
+``python bench/bench_extract.py /path/to/trafilatura`` or ``TRAFILATURA_REPO=/path/to/trafilatura``; a bare
+git directory is read with ``git cat-file``. Without it the benchmark prints how to get it and skips.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TARGET_RATIO = 0.8  # issue #12: extraction at most 0.8x plain trafilatura's time, F1 no lower than plain's
+
+_HOW_TO_GET = (
+    "bench_extract: skipped (no trafilatura evaluation set). Get one with\n"
+    "  git clone --depth 1 https://github.com/adbar/trafilatura /tmp/trafilatura\n"
+    "and run  python bench/bench_extract.py /tmp/trafilatura  (or set TRAFILATURA_REPO)."
+)
+
+
+@dataclass
+class Page:
+    url: str
+    body: bytes
+    with_: list[str]
+    without: list[str]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    seconds: float = 0.0
+    errors: int = 0
+
+    def add(self, page: Page, output: str | None) -> None:
+        text = _norm(output) if isinstance(output, str) else ""
+        found_with = sum(1 for snippet in page.with_ if _norm(snippet) in text)
+        found_without = sum(1 for snippet in page.without if _norm(snippet) in text)
+        self.tp += found_with
+        self.fn += len(page.with_) - found_with
+        self.fp += found_without
+        self.tn += len(page.without) - found_without
+
+    @property
+    def f1(self) -> float:
+        denominator = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / denominator if denominator else 0.0
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Repo:
+    """Files of a trafilatura checkout: a work tree, or a bare git directory read with git cat-file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.bare = not (path / "tests" / "evaldata.json").is_file()
+        self._batch: subprocess.Popen[bytes] | None = None
+
+    def read(self, relative: str) -> bytes | None:
+        if not self.bare:
+            file = self.path / relative
+            return file.read_bytes() if file.is_file() else None
+        if self._batch is None:
+            self._batch = subprocess.Popen(
+                ["git", f"--git-dir={self.path}", "cat-file", "--batch"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        assert self._batch.stdin is not None and self._batch.stdout is not None
+        self._batch.stdin.write(f"HEAD:{relative}\n".encode())
+        self._batch.stdin.flush()
+        header = self._batch.stdout.readline().split()
+        if len(header) != 3:  # "<name> missing"
+            return None
+        data = self._batch.stdout.read(int(header[2]))
+        self._batch.stdout.read(1)  # the newline after the object
+        return data
+
+    def close(self) -> None:
+        if self._batch is not None:
+            assert self._batch.stdin is not None
+            self._batch.stdin.close()
+            self._batch.wait()
+
+
+def load_pages(repo_path: Path, limit: int | None) -> list[Page]:
+    repo = Repo(repo_path)
+    try:
+        raw = repo.read("tests/evaldata.json")
+        if raw is None:
+            raise SystemExit(f"bench_extract: {repo_path} has no tests/evaldata.json (not trafilatura?)")
+        evaldata: dict[str, dict[str, Any]] = json.loads(raw)
+        pages = []
+        for url in sorted(evaldata):
+            item = evaldata[url]
+            body = repo.read(f"tests/cache/{item['file']}") or repo.read(f"tests/eval/{item['file']}")
+            if body is not None:
+                pages.append(Page(url, body, list(item["with"]), list(item["without"])))
+    finally:
+        repo.close()
+    if limit is not None and limit < len(pages):
+        stride = len(pages) / limit  # an even spread over the (sorted) set, the same every run
+        pages = [pages[int(i * stride)] for i in range(limit)]
+    return pages
+
+
+Runner = Callable[[Page], "str | None"]
+
+
+def compare(pages: list[Page], sides: dict[str, Runner]) -> dict[str, Score]:
+    """Run every side on every page, rotating which side goes first; time each call."""
+    scores = {name: Score() for name in sides}
+    names = list(sides)
+    for index, page in enumerate(pages):
+        rotation = names[index % len(names) :] + names[: index % len(names)]
+        for name in rotation:
+            gc.collect()
+            started = time.perf_counter()
+            try:
+                output = sides[name](page)
+            except Exception:
+                output = None
+                scores[name].errors += 1
+            scores[name].seconds += time.perf_counter() - started
+            scores[name].add(page, output)
+    return scores
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("repo", nargs="?", default=os.environ.get("TRAFILATURA_REPO"))
+    parser.add_argument("--limit", type=int, default=200, help="pages (evenly spread); 0 for all")
+    parser.add_argument("--modes", default="text,main,api", help="kit modes to compare")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    if not args.repo or not Path(args.repo).exists():
+        print(_HOW_TO_GET)
+        return 0
+
+    import trafilatura
+
+    from webfetch_kit.reading import extract_document
+
+    pages = load_pages(Path(args.repo), args.limit or None)
+    common: dict[str, Any] = {"include_comments": False, "include_tables": True}
+    markdown: dict[str, Any] = {
+        "output_format": "markdown",
+        "include_links": True,
+        "include_images": True,
+        "include_formatting": True,
+    }
+
+    def plain(fast: bool) -> Runner:
+        return lambda page: trafilatura.extract(page.body, fast=fast, include_formatting=False, **common)
+
+    def plain_markdown(page: Page) -> str | None:
+        return trafilatura.extract(page.body, **common, **markdown)
+
+    def kit(mode: str, fast: bool | None = None) -> Runner:
+        options: dict[str, Any] = {} if fast is None else {"fast": fast}
+        return lambda page: extract_document(page.body, "text/html", page.url, mode=mode, **options).text  # type: ignore[arg-type]
+
+    sides: dict[str, Runner] = {
+        "plain text": plain(False),
+        "plain text fast": plain(True),
+    }
+    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
+    if "text" in modes:
+        sides["kit text fast=False"] = kit("text", False)
+        sides["kit text fast=True"] = kit("text", True)
+        sides["kit text (default)"] = kit("text")
+    if "main" in modes:
+        sides["plain markdown"] = plain_markdown
+        sides["kit main (default)"] = kit("main")
+    if "api" in modes:
+        sides["kit api"] = kit("api")
+    for runner in sides.values():  # warm up: imports, trafilatura's first-call set-up
+        runner(pages[0])
+
+    print(f"trafilatura {trafilatura.__version__}, {len(pages)} pages of its evaluation set")
+    scores = compare(pages, sides)
+    baseline = {"text": "plain text", "text fast": "plain text fast", "markdown": "plain markdown"}
+    print(f"{'side':<22} {'ms/page':>8} {'F1':>6} {'errors':>6}  ratio to")
+    for name, score in scores.items():
+        against = ""
+        if name.startswith("kit"):
+            reference = baseline["markdown"] if "main" in name else baseline["text"]
+            if reference in scores:
+                ratio = score.seconds / scores[reference].seconds
+                against = f"{ratio:.2f}x {reference}"
+                if name.startswith("kit text") and "fast=False" not in name:
+                    fast_ratio = score.seconds / scores[baseline["text fast"]].seconds
+                    against += f", {fast_ratio:.2f}x {baseline['text fast']}"
+        per_page = score.seconds / len(pages) * 1000
+        print(f"{name:<22} {per_page:>8.1f} {score.f1:>6.3f} {score.errors:>6}  {against}")
+    if "kit text (default)" in scores:
+        kit_text, reference = scores["kit text (default)"], scores["plain text"]
+        ratio = kit_text.seconds / reference.seconds
+        met = ratio <= TARGET_RATIO and kit_text.f1 >= reference.f1
+        print(
+            f"target (kit text <= {TARGET_RATIO}x plain text, F1 >= plain's): "
+            f"{ratio:.2f}x, F1 {kit_text.f1:.3f} vs {reference.f1:.3f}: {'met' if met else 'NOT met'}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
