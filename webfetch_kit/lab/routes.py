@@ -177,6 +177,10 @@ class ServedSite(Protocol):
 
     def _record(self, host: str, path: str, method: str, status: int, query: str) -> None: ...
 
+    def _arrived(self, host: str, path: str, method: str, query: str) -> object: ...
+
+    def _answered(self, entry: object, status: int) -> None: ...
+
     def _track(self, connection: socket.socket, *, opened: bool) -> None: ...
 
 
@@ -194,10 +198,12 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
     timeout = 30
 
     site: ServedSite  # set on the subclass that CorpusSite builds
-    # Set per request by _dispatch; the defaults cover errors the stdlib answers before dispatch.
+    # Set per request by _arrive; reset before each request, so errors the stdlib answers before
+    # dispatch (a malformed request line) are logged with empty fields, not the previous request's.
     _host = ""
     _path = ""
     _query = ""
+    _entry: object | None = None
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -216,17 +222,31 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the stdlib's per-request stderr log (the site records requests instead)."""
 
+    def handle_one_request(self) -> None:
+        self._host = self._path = self._query = ""
+        self._entry = None
+        super().handle_one_request()
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Fill in the status of the request logged on arrival (the stdlib calls this as it is sent)."""
         status = int(code) if isinstance(code, int) or str(code).isdigit() else 0
-        self.site._record(self._host, self._path, self.command or "", status, self._query)
+        if self._entry is not None:
+            self.site._answered(self._entry, status)
+            self._entry = None
+        else:
+            # Answered by the stdlib before dispatch (a malformed request line, an unknown method).
+            self.site._record(self._host, self._path, self.command or "", status, self._query)
 
     def do_GET(self) -> None:
+        self._arrive()
         self._dispatch()
 
     def do_HEAD(self) -> None:
+        self._arrive()
         self._dispatch()
 
     def do_POST(self) -> None:
+        self._arrive()
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(min(length, 1024 * 1024))
@@ -234,14 +254,18 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
 
     # --- dispatch -------------------------------------------------------------------------------
 
-    def _dispatch(self) -> None:
+    def _arrive(self) -> None:
+        """Log the request as it arrives, before any route runs: a slow answer is already counted."""
         parts = urlsplit(self.path)
         self._path = parts.path or "/"
         self._query = parts.query
         self._host = host_key(self.headers.get("Host", ""))
+        self._entry = self.site._arrived(self._host, self._path, self.command or "", self._query)
+
+    def _dispatch(self) -> None:
         try:
             if self._host == LAB_HOST:
-                self._lab(parse_qs(parts.query))
+                self._lab(parse_qs(self._query))
             else:
                 static = self.site._static.get(self._host)
                 if static is None:
