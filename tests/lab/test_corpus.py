@@ -8,7 +8,9 @@ what reaches the server (``wait_for_requests``, a request pending with status 0)
 from __future__ import annotations
 
 import asyncio
+import html
 import http.client
+import io
 import socket
 import threading
 import zlib
@@ -624,3 +626,105 @@ def test_a_real_server_error_is_still_reported(
     except ValueError:
         corpus_site._server.handle_error(None, ("127.0.0.1", 1))
     assert "a bug in a route" in capfd.readouterr().err
+
+
+# --- lab: hostile inputs ------------------------------------------------------------------------------
+
+
+def test_hostile_sniff_backtrack(client: httpx.Client) -> None:
+    resp = client.get(f"{LAB}/hostile/sniff-backtrack")
+    assert resp.status_code == 200 and "content-type" not in resp.headers
+    assert resp.content == b'<?xml version="1.0"?>' + b"<!---->" * 61
+    assert len(resp.content) == int(resp.headers["content-length"]) == 448
+
+
+def test_hostile_whitespace(client: httpx.Client) -> None:
+    resp = client.get(f"{LAB}/hostile/whitespace")
+    assert (resp.status_code, resp.headers["content-type"]) == (200, "text/plain; charset=utf-8")
+    assert len(resp.content) == int(resp.headers["content-length"]) == 1_000_000
+    assert resp.content.strip() == b"" and set(resp.content) == {ord(" "), ord("\n")}
+
+
+def test_hostile_no_spaces(client: httpx.Client) -> None:
+    with client.stream("GET", f"{LAB}/hostile/no-spaces") as resp:
+        assert (resp.status_code, resp.headers["content-type"]) == (200, "text/plain; charset=utf-8")
+        assert int(resp.headers["content-length"]) == 10 * 1024 * 1024
+        size, letters = 0, set()
+        for chunk in resp.iter_raw():
+            size += len(chunk)
+            letters.update(chunk)
+    assert size == 10 * 1024 * 1024
+    assert letters == set(b"abcdefghijklmnopqrstuvwxyz")
+
+
+@pytest.mark.parametrize(
+    ("route", "location"),
+    [
+        ("/hostile/redirect-malformed", "http:\\\\lab.example.net\\ok"),
+        ("/hostile/redirect-malformed/no-slashes", "http:lab.example.net/ok"),
+    ],
+)
+def test_hostile_malformed_redirects(site: CorpusSite, route: str, location: str) -> None:
+    # Raw HTTP: httpx itself raises InvalidURL while reading such a Location (it builds the next request
+    # even when it will not follow it), which is what these routes are for.
+    status, headers, _ = raw_get(site, route, "lab.example.net")
+    assert (status, headers["location"]) == (302, location)
+    with httpx.Client(transport=site.transport()) as c, pytest.raises(httpx.InvalidURL):
+        c.get(f"{LAB}{route}")
+
+
+def test_hostile_pdf_bomb(client: httpx.Client) -> None:
+    from pypdf import PdfReader
+    from pypdf.generic import IndirectObject
+
+    resp = client.get(f"{LAB}/hostile/pdf-bomb")
+    assert (resp.status_code, resp.headers["content-type"]) == (200, "application/pdf")
+    assert 50_000 < len(resp.content) == int(resp.headers["content-length"]) < 120_000
+    reader = PdfReader(io.BytesIO(resp.content), strict=True)
+    assert len(reader.pages) == 100
+    # One content stream object shared by every page, ~19 MB of operators once inflated.
+    shared = {page.raw_get("/Contents") for page in reader.pages}
+    assert len(shared) == 1 and isinstance(next(iter(shared)), IndirectObject)
+    stream = reader.pages[0].get_contents()
+    assert stream is not None
+    data = stream.get_data()
+    assert 18_900_000 < len(data) <= 19_000_000
+    assert data.startswith(b"BT /F1 12 Tf 72 720 Td (A page of lines.) Tj ET\n")
+    assert data.count(b" l S\n") == (len(data) - 48) // 74
+
+
+def test_hostile_pdf_bomb_is_inside_pypdf_limits(client: httpx.Client) -> None:
+    from pypdf import PdfReader, get_configuration
+
+    limits = get_configuration()
+    data = PdfReader(io.BytesIO(client.get(f"{LAB}/hostile/pdf-bomb").content)).pages[0].get_contents()
+    assert data is not None
+    inflated = data.get_data()
+    assert len(inflated) < limits.zlib_maximum_output_length
+    assert len(inflated) < limits.stream_decoding_work_maximum_length
+    # Seven tokens a line (four numbers, m, l, S): fewer than pypdf's parsing budget per stream.
+    assert inflated.count(b"\n") * 7 < limits.stream_parsing_work_maximum_count
+
+
+def test_hostile_deep_html(client: httpx.Client) -> None:
+    resp = client.get(f"{LAB}/hostile/deep-html")
+    assert (resp.status_code, resp.headers["content-type"]) == (200, "text/html; charset=utf-8")
+    assert 1_000_000 < len(resp.content) == int(resp.headers["content-length"]) < 1_200_000
+    assert resp.content.count(b"<div>") == resp.content.count(b"</div>") == 100_000
+    assert b"<div>" * 100_000 + b"<p>The bottom.</p>" + b"</div>" * 100_000 in resp.content
+
+
+@pytest.mark.parametrize(
+    "route", ["/hostile", "/hostile/nope", "/hostile/whitespace/x", "/hostile/redirect-malformed/x"]
+)
+def test_unknown_hostile_routes_are_404(client: httpx.Client, route: str) -> None:
+    assert client.get(f"{LAB}{route}").status_code == 404
+
+
+def test_every_hostile_route_is_listed_and_served(site: CorpusSite, client: httpx.Client) -> None:
+    from webfetch_kit.lab.routes import HOSTILE_ROUTES
+
+    index = client.get(f"{LAB}/").text
+    for route in HOSTILE_ROUTES:
+        assert f"``{route}``" in html.unescape(index)
+        assert raw_get(site, route, "lab.example.net")[0] in (200, 302)

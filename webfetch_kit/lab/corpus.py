@@ -21,7 +21,10 @@ Hosts (the A-label form is the one served; ``dоcs.example.com`` has a Cyrillic 
 | ``xn--dcs-sed.example.com`` | ``dоcs.example.com`` with a Cyrillic ``о``: a phishing copy of the docs |
 | ``lab.example.net`` | the routes below, which misbehave on purpose |
 
-The routes of ``lab.example.net`` are listed in :mod:`webfetch_kit.lab.routes` (and on its ``/`` page).
+The routes of ``lab.example.net`` are listed in :mod:`webfetch_kit.lab.routes` (and on its ``/`` page),
+among them the ``/hostile/*`` inputs (a backtracking sniff, a million spaces, 10 MiB without a space,
+malformed redirects, a PDF bomb, HTML nested 100,000 deep), generated at request time by
+:mod:`webfetch_kit.lab.hostile`.
 
 Endless and slow routes stop as soon as the client disconnects or the server closes, so leaving
 ``serve()`` never waits for them. Every request is recorded (``site.requests``) so tests can assert
