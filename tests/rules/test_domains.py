@@ -57,3 +57,22 @@ def test_a_lookalike_under_a_blocked_subpath_with_encoded_dots_is_refused() -> N
     assert verdict.error_code == "url_not_allowed"
     assert verdict.rule == "docs.example.com/blog"
     assert policy.check("https://xn--dcs-sed.example.com/x/y").allowed
+
+
+def test_a_lookalike_under_a_blocked_subpath_with_a_path_parameter_is_refused() -> None:
+    # "dоcs" with a Cyrillic о: ";" hides the blocked subpath from a segment match, as "%2e" does.
+    policy = FetchPolicy(blocked_domains=["docs.example.com/admin"])
+    verdict = policy.check("https://xn--dcs-sed.example.com/admin;x")
+    assert (verdict.error_code, verdict.rule) == ("url_not_allowed", "docs.example.com/admin")
+    assert verdict.reason == (
+        "d[о]cs.example.com (punycode xn--dcs-sed.example.com) looks like the blocked 'docs.example.com/admin' "
+        "(confusable characters)."
+    )
+    assert policy.check("https://xn--dcs-sed.example.com/public").allowed
+
+
+def test_the_search_filter_refuses_ambiguous_paths_like_the_fetch_policy() -> None:
+    search = DomainLists.parse(["example.com/blog"])
+    assert not search.admits("https://example.com/blog/..;/admin")
+    assert not search.admits("https://example.com/blog/%252e%252e/admin")
+    assert search.admits("https://example.com/blog/x")

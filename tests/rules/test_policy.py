@@ -216,6 +216,139 @@ def test_encoded_dot_is_fine_without_a_subpath_rule() -> None:
     assert FetchPolicy(allowed_domains=["example.com"]).check("https://example.com/a%2eb").allowed
 
 
+# Servers that read ';' as a path parameter (Tomcat, Spring) or decode twice step around a segment match.
+PARAMETER_ALLOWED = (
+    "The path has a ';' (or its escape %3B), which Tomcat and Spring read as the start of a path parameter "
+    "('/blog/..;/admin' is '/admin' to them), so the subpath rule {rule!r} cannot judge it safely."
+)
+PARAMETER_BLOCKED = (
+    "The path has a ';' (or its escape %3B), which Tomcat and Spring read as the start of a path parameter "
+    "('/admin;jsessionid=1' is '/admin' to them), so it cannot be checked against the blocked subpath {rule!r}."
+)
+DOUBLE_ALLOWED = (
+    "The path has an encoded '%' (%25), which a server that decodes twice reads as an escape "
+    "('%252e' is '.' to it), so the subpath rule {rule!r} cannot judge it safely."
+)
+DOUBLE_BLOCKED = (
+    "The path has an encoded '%' (%25), which a server that decodes twice reads as an escape "
+    "('%252e' is '.' to it), so it cannot be checked against the blocked subpath {rule!r}."
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/blog/..;/admin", PARAMETER_ALLOWED),
+        ("/blog/x;jsessionid=1", PARAMETER_ALLOWED),
+        ("/blog;/x", PARAMETER_ALLOWED),
+        ("/blog/%3B/x", PARAMETER_ALLOWED),
+        ("/blog/..%3b/admin", PARAMETER_ALLOWED),
+        ("/blog/%252e%252e/admin", DOUBLE_ALLOWED),
+        ("/blog/%252E%252E/admin", DOUBLE_ALLOWED),
+        ("/blog/%25/x", DOUBLE_ALLOWED),
+    ],
+)
+def test_path_parameters_and_double_encoding_under_an_allowed_subpath_are_refused(
+    path: str, reason: str
+) -> None:
+    verdict = FetchPolicy(allowed_domains=["example.com/blog"]).check("https://example.com" + path)
+    assert (verdict.allowed, verdict.error_code, verdict.rule, verdict.reason) == (
+        False,
+        "url_not_allowed",
+        "example.com/blog",
+        reason.format(rule="example.com/blog"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/admin;jsessionid=1", PARAMETER_BLOCKED),
+        ("/admin/;/x", PARAMETER_BLOCKED),
+        ("/blog/..;/admin", PARAMETER_BLOCKED),
+        ("/admin%3Bx", PARAMETER_BLOCKED),
+        ("/%2561dmin", DOUBLE_BLOCKED),
+        ("/blog/%252e%252e/admin", DOUBLE_BLOCKED),
+        # Anywhere on a host under the blocked subpath, not only beneath it.
+        ("/public;x", PARAMETER_BLOCKED),
+    ],
+)
+def test_path_parameters_and_double_encoding_under_a_blocked_subpath_are_refused(
+    path: str, reason: str
+) -> None:
+    verdict = FetchPolicy(blocked_domains=["example.com/admin"]).check("https://www.example.com" + path)
+    assert (verdict.allowed, verdict.error_code, verdict.rule, verdict.reason) == (
+        False,
+        "url_not_allowed",
+        "example.com/admin",
+        reason.format(rule="example.com/admin"),
+    )
+
+
+def test_the_first_ambiguous_text_names_the_reason() -> None:
+    verdict = FetchPolicy(allowed_domains=["example.com/blog"]).check("https://example.com/blog/%2e;/%252e")
+    assert verdict.reason == (
+        "The path has an encoded '.', '/' or '\\', so the subpath rule 'example.com/blog' cannot judge it safely."
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/blog/..;/admin",
+        "https://example.com/admin;jsessionid=1",
+        "https://example.com/blog/%252e%252e/admin",
+        "https://example.com/a%3bb",
+    ],
+)
+def test_path_parameters_and_double_encoding_are_fine_under_hosts_only_rules(url: str) -> None:
+    allowed = FetchPolicy(allowed_domains=["example.com"]).check(url)
+    assert (allowed.allowed, allowed.rule, allowed.reason) == (
+        True,
+        "example.com",
+        "example.com is covered by 'example.com'.",
+    )
+    elsewhere = FetchPolicy(blocked_domains=["example.org/admin"]).check(url)
+    assert (elsewhere.allowed, elsewhere.reason) == (True, "example.com is not on the blocked list.")
+    blocked = FetchPolicy(blocked_domains=["example.com"]).check(url)
+    assert (blocked.allowed, blocked.rule, blocked.reason) == (
+        False,
+        "example.com",
+        "example.com is blocked by 'example.com'.",
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/blog/x?session=a;b",
+        "https://example.com/blog/x#a;b",
+        "https://example.com/blog/x?q=%25%3b",
+    ],
+)
+def test_a_semicolon_or_percent_outside_the_path_is_fine(url: str) -> None:
+    verdict = FetchPolicy(allowed_domains=["example.com/blog"]).check(url)
+    assert (verdict.allowed, verdict.rule) == (True, "example.com/blog")
+
+
+@pytest.mark.parametrize(
+    ("entry", "what"),
+    [
+        ("example.com/a;b", "a ';' (or its escape %3B)"),
+        ("example.com/a%3Bb", "a ';' (or its escape %3B)"),
+        ("example.com/100%25", "an encoded '%' (%25)"),
+    ],
+)
+def test_entries_with_a_semicolon_or_encoded_percent_are_refused(entry: str, what: str) -> None:
+    for name in ("allowed_domains", "blocked_domains"):
+        with pytest.raises(PolicyError) as info:
+            FetchPolicy(**{name: [entry]})  # type: ignore[arg-type]
+        assert str(info.value) == (
+            f"{name} entry {entry!r} has {what} in its path, which servers read in different ways, so every URL "
+            "under it would be refused: write the path without it"
+        )
+
+
 @pytest.mark.parametrize(
     ("url", "allowed", "rule"),
     [

@@ -4,6 +4,7 @@ One idea a module, each importing only the ones before it:
 
 * :mod:`.model`: the values (:class:`SourceDocument`, :class:`CitationRow`, :class:`VerificationResult`,
   :class:`CitationReport`, the statuses);
+* :mod:`.fields`: a citation's fields read safely, whatever they hold (indices, strings, descriptions);
 * :mod:`.numbering`: which document a ``document_index`` points at (:func:`documents_in`,
   :func:`number_documents`, :func:`read_document`; the emulator cites by the same rule);
 * :mod:`.verify`: the citations of a response (:func:`citations_of`) and each checked against its source

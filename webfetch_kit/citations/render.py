@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from .fields import describe, fingerprint, kind_of, text_of
 from .model import CitationReport, CitationRow, status_summary
 from .numbering import number_documents, request_messages, response_blocks
 from .templating import environment
@@ -318,27 +319,32 @@ def _references(results: Sequence[VerificationResult]) -> list[_Reference]:
     return references
 
 
+def _shown(value: Any) -> str:
+    """A tool block's field as text for its line: a string as it is, anything else described safely."""
+    return "" if value is None else value if isinstance(value, str) else describe(value)
+
+
 def _tool_line(block: dict[str, Any], j: int, documents: Sequence[SourceDocument]) -> str:
     """The one-line summary of a tool block in the answer (``→ web_fetch https://…``)."""
-    kind = str(block.get("type"))
+    kind = kind_of(block.get("type"))
+    content = block.get("content")
     if kind == "server_tool_use":
-        tool_input = block.get("input") or {}
-        arg = tool_input.get("url") or tool_input.get("query") or "" if isinstance(tool_input, dict) else ""
-        return f"→ {block.get('name', '')} {arg}"
+        tool_input = block.get("input")
+        arg = (tool_input.get("url") or tool_input.get("query")) if isinstance(tool_input, dict) else None
+        return f"→ {_shown(block.get('name'))} {_shown(arg)}"
     if kind == "web_fetch_tool_result":
-        content = block.get("content") or {}
+        content = content if isinstance(content, dict) else {}
         if content.get("type") == "web_fetch_result":
             suffix = f"response.content[{j}]"
             numbers = [d.index for d in documents if d.origin.endswith(suffix)]
             doc = f" → document {numbers[0]}" if numbers else ""
-            return f"← fetched {content.get('url', '')}{doc}"
-        return f"← web_fetch error: {content.get('error_code', '')}"
+            return f"← fetched {_shown(content.get('url'))}{doc}"
+        return f"← web_fetch error: {_shown(content.get('error_code'))}"
     if kind == "web_search_tool_result":
-        content = block.get("content")
         if isinstance(content, list):
             return f"← web_search: {len(content)} results"
-        error = content.get("error_code", "") if isinstance(content, dict) else ""
-        return f"← web_search error: {error}"
+        error = content.get("error_code") if isinstance(content, dict) else None
+        return f"← web_search error: {_shown(error)}"
     return f"[{kind}]"
 
 
@@ -388,7 +394,7 @@ def _answer(
                 paragraph = _AnswerItem()
             items.append(_AnswerItem(tool=_tool_line(block, j, documents)))
             continue
-        raw = str(block.get("text", ""))
+        raw = text_of(block.get("text")) or ""
         cited = by_block.get(j, [])
         if not cited:
             paragraph.parts.append(_Part(raw))
@@ -476,7 +482,7 @@ def citation_report(
     request = request_messages(response, list(conversation))
     documents = number_documents(request, response)
     results = verify_blocks(response, request, documents)
-    key = hashlib.sha256(repr(response).encode("utf-8", "replace")).hexdigest()[:8]
+    key = hashlib.sha256(fingerprint(response).encode("utf-8", "replace")).hexdigest()[:8]
     html_text = render_report(
         response, documents, results, prefix=f"wfk{key}", context_chars=context_chars, show_full=show_full
     )

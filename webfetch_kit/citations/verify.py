@@ -19,8 +19,11 @@ A failed check is status ``"mismatch"`` with the source's text (``expected``) be
 
 A malformed citation is a ``"mismatch"`` too, never an exception: an index (``document_index``,
 ``search_result_index``, the start and end fields) that is missing, not an integer (``"5"``, ``None``,
-``5.0``, ``True``) or below its lowest value (0; 1 for page numbers), a start after its end, or a
-``cited_text`` that is not a string. ``detail`` starts with "malformed citation:" and names every fault.
+``5.0``, ``True``, ``[1]``), below its lowest value (0; 1 for page numbers) or larger than any index
+(past ``sys.maxsize``), a start after its end, a ``cited_text`` that is not a string, a ``type`` that is
+not a string, or a title or URL field (``document_title``, ``title``, ``url``, ``source``) that is
+neither a string nor None. ``detail`` starts with "malformed citation:" and names every fault; fields are
+read through :mod:`.fields`, so no value (``10**5000`` included) can make a message raise.
 A well-formed ``document_index`` past the last document is ``"unresolved"``, as above. SDK objects
 arrive validated; these come from dicts (a saved response, a hand-edited one).
 """
@@ -32,6 +35,7 @@ from dataclasses import asdict, fields
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..blocks import content_blocks
+from .fields import MAX_INDEX, a_type, describe, index_of, kind_of, text_of
 from .model import CitationRow, CitationStatus, SourceDocument, VerificationResult
 from .numbering import documents_in, number_documents, request_messages, response_blocks
 
@@ -52,6 +56,8 @@ _LOCATION_FIELDS: dict[str, tuple[str, str, str]] = {
     "content_block_location": ("start_block_index", "end_block_index", "block"),
     "search_result_location": ("start_block_index", "end_block_index", "block"),
 }
+# Fields a citation may carry as a string or null (the SDK's types): shown on the page, never numbers.
+_TEXT_FIELDS = ("document_title", "title", "url", "source")
 # Citation types whose ``document_index`` numbers a document (documents_in's rule).
 _DOCUMENT_TYPES = ("char_location", "page_location", "content_block_location")
 
@@ -86,11 +92,6 @@ def _citations(block: Mapping[str, Any]) -> list[Any]:
     return list(citations) if isinstance(citations, list | tuple) else []
 
 
-def _index(value: Any) -> int | None:
-    """``value`` if it is an integer, else None (``True`` is an ``int`` to Python, not an index)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _rows(response: list[dict[str, Any]], documents: Sequence[SourceDocument]) -> list[CitationRow]:
     rows: list[CitationRow] = []
     for block_index, block in enumerate(response):
@@ -98,32 +99,33 @@ def _rows(response: list[dict[str, Any]], documents: Sequence[SourceDocument]) -
             continue
         for citation_index, entry in enumerate(_citations(block)):
             # A malformed citation still gets its row (verification says what is wrong with it); only
-            # integers reach the row's indices, so nothing downstream compares a string with a number.
+            # integers reach the row's indices and only strings its texts, so nothing downstream
+            # compares a string with a number or formats a value that cannot be formatted.
             citation: Mapping[str, Any] = entry if isinstance(entry, Mapping) else {}
-            kind = str(citation.get("type"))
+            kind = kind_of(citation.get("type"))
             start = end = None
             unit = None
             if kind in _LOCATION_FIELDS:
                 start_field, end_field, unit = _LOCATION_FIELDS[kind]
-                start, end = _index(citation.get(start_field)), _index(citation.get(end_field))
-            document_index = _index(citation.get("document_index"))
-            title = citation.get("document_title")
+                start, end = index_of(citation.get(start_field)), index_of(citation.get(end_field))
+            document_index = index_of(citation.get("document_index"))
+            title = text_of(citation.get("document_title"))
             url = None
             if document_index is not None and 0 <= document_index < len(documents):
                 document = documents[document_index]
                 url = document.url
                 title = title if title is not None else document.title
             elif kind == "web_search_result_location":
-                url, title = citation.get("url"), citation.get("title")
+                url, title = text_of(citation.get("url")), text_of(citation.get("title"))
             elif kind == "search_result_location":
-                url, title = citation.get("source"), citation.get("title")
+                url, title = text_of(citation.get("source")), text_of(citation.get("title"))
             cited_text = citation.get("cited_text", "")
             rows.append(
                 CitationRow(
                     number=len(rows) + 1,
                     block_index=block_index,
                     citation_index=citation_index,
-                    text=str(block.get("text", "")),
+                    text=text_of(block.get("text")) or "",
                     type=kind,
                     document_index=document_index,
                     document_title=title,
@@ -357,11 +359,14 @@ def _index_problem(citation: Mapping[str, Any], name: str, lowest: int) -> str |
     if name not in citation:
         return f"it has no {name}"
     value = citation[name]
-    if _index(value) is None:
-        kind = "" if value is None else f" (a {type(value).__name__})"
-        return f"{name} is {value!r}{kind}, not an integer"
+    if not isinstance(value, int) or isinstance(value, bool):
+        kind = "" if value is None else f" ({a_type(value)})"
+        return f"{name} is {describe(value)}{kind}, not an integer"
+    if value > MAX_INDEX:
+        return f"{name} is {describe(value)}, larger than any index"
     if value < lowest:
-        return f"{name} is {value}, below {lowest}" + (" (pages are numbered from 1)" if lowest == 1 else "")
+        pages = " (pages are numbered from 1)" if lowest == 1 else ""
+        return f"{name} is {describe(value)}, below {lowest}{pages}"
     return None
 
 
@@ -372,15 +377,22 @@ def _malformed(raw: Any) -> list[str]:
     Whether the indices point at anything (a document, pages, characters that exist) is the checks' job.
     """
     if not isinstance(raw, Mapping):
-        return [f"a citation is an object, got {type(raw).__name__} {raw!r:.60}"]
+        return [f"a citation is an object, got {type(raw).__name__} {describe(raw)}"]
     problems = []
     if not isinstance(raw.get("cited_text"), str):
         problems.append(
             "it has no cited_text"
             if "cited_text" not in raw
-            else f"cited_text is {raw['cited_text']!r:.60}, not a string"
+            else f"cited_text is {describe(raw['cited_text'])}, not a string"
         )
     kind = raw.get("type")
+    if "type" in raw and not isinstance(kind, str):
+        problems.append(f"type is {describe(kind)} ({a_type(kind)}), not a string")
+        return problems
+    for name in _TEXT_FIELDS:
+        value = raw.get(name)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"{name} is {describe(value)} ({a_type(value)}), not a string")
     if kind not in _LOCATION_FIELDS:
         return problems
     start_field, end_field, unit = _LOCATION_FIELDS[kind]

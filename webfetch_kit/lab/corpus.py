@@ -21,11 +21,16 @@ Hosts (the A-label form is the one served; ``dоcs.example.com`` has a Cyrillic 
 | ``xn--dcs-sed.example.com`` | ``dоcs.example.com`` with a Cyrillic ``о``: a phishing copy of the docs |
 | ``lab.example.net`` | the routes below, which misbehave on purpose |
 
-The routes of ``lab.example.net`` are listed in :mod:`webfetch_kit.lab.routes` (and on its ``/`` page).
+The routes of ``lab.example.net`` are listed in :mod:`webfetch_kit.lab.routes` (and on its ``/`` page),
+among them the ``/hostile/*`` inputs (a backtracking sniff, a million spaces, 10 MiB without a space,
+malformed redirects, a PDF bomb, HTML nested 100,000 deep), generated at request time by
+:mod:`webfetch_kit.lab.hostile`.
 
 Endless and slow routes stop as soon as the client disconnects or the server closes, so leaving
 ``serve()`` never waits for them. Every request is recorded (``site.requests``) so tests can assert
-that a refused URL never reached the server.
+that a refused URL never reached the server. A request is logged when it arrives, before its route
+runs, with status 0 until its status line is sent: a slow answer is counted at once, never later in
+someone else's count. ``site.wait_for_requests(n)`` waits for arrivals (a test's event, not a sleep).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +76,8 @@ _LOOPBACK = "127.0.0.1"
 
 @dataclass(frozen=True)
 class ServedRequest:
-    """One request the corpus server answered (``status`` 0 if it never sent a status line)."""
+    """One request the corpus server received; ``status`` is 0 until its status line is sent (and stays 0
+    if none ever is: the server closed, or the client left, first)."""
 
     host: str
     path: str
@@ -105,6 +111,7 @@ class CorpusSite:
         self._static = _static_sites(self.root)
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._arrival = threading.Condition(self._lock)
         self._requests: list[ServedRequest] = []
         self._connections: set[socket.socket] = set()
         handler = type("_BoundHandler", (CorpusRequestHandler,), {"site": self})
@@ -208,8 +215,26 @@ class CorpusSite:
     # --- request log ----------------------------------------------------------------------------
 
     def _record(self, host: str, path: str, method: str, status: int, query: str) -> None:
+        self._log(ServedRequest(host, path, method, status, query))
+
+    def _arrived(self, host: str, path: str, method: str, query: str) -> ServedRequest:
+        """Log a request on arrival (status 0); the handler passes the entry back to :meth:`_answered`."""
+        entry = ServedRequest(host, path, method, 0, query)
+        self._log(entry)
+        return entry
+
+    def _answered(self, entry: object, status: int) -> None:
+        """Fill in the status of a logged request (gone from the log after :meth:`reset_counts`)."""
         with self._lock:
-            self._requests.append(ServedRequest(host, path, method, status, query))
+            for i in range(len(self._requests) - 1, -1, -1):
+                if self._requests[i] is entry:
+                    self._requests[i] = replace(self._requests[i], status=status)
+                    return
+
+    def _log(self, entry: ServedRequest) -> None:
+        with self._arrival:
+            self._requests.append(entry)
+            self._arrival.notify_all()
 
     def _track(self, connection: socket.socket, *, opened: bool) -> None:
         with self._lock:
@@ -220,7 +245,7 @@ class CorpusSite:
 
     @property
     def request_count(self) -> int:
-        """How many requests the server has answered since start or :meth:`reset_counts`."""
+        """How many requests have reached the server since start or :meth:`reset_counts` (answered or not)."""
         with self._lock:
             return len(self._requests)
 
@@ -242,9 +267,18 @@ class CorpusSite:
             )
 
     def reset_counts(self) -> None:
-        """Forget the request log."""
+        """Forget the request log (a request still being answered is not logged again when it is)."""
         with self._lock:
             self._requests.clear()
+
+    def wait_for_requests(self, count: int, timeout: float = 10.0) -> bool:
+        """Wait until at least ``count`` requests are in the log; False if ``timeout`` seconds pass first.
+
+        A request is logged on arrival, before its route runs, so this returns while a slow route is
+        still waiting: tests act on "the request has reached the server" without sleeping.
+        """
+        with self._arrival:
+            return self._arrival.wait_for(lambda: len(self._requests) >= count, timeout)
 
     # --- life cycle -----------------------------------------------------------------------------
 

@@ -32,11 +32,25 @@ Routes of ``lab.example.net``:
 | ``/big/sized?mb=N`` | N MiB (default 20) of HTML with ``Content-Length``, streamed |
 | ``/big/chunked?mb=N`` | the same without ``Content-Length`` (chunked) |
 | ``/headers`` | the request's method, path and headers as JSON |
+| ``/hostile/sniff-backtrack`` | 448 bytes, an XML declaration and 61 empty comments, no ``Content-Type`` |
+| ``/hostile/whitespace`` | text/plain, 1,000,000 whitespace characters |
+| ``/hostile/no-spaces`` | text/plain, 10 MiB of letters without a space (streamed, ``Content-Length``) |
+| ``/hostile/redirect-malformed`` | 302, ``Location: http:\\\\lab.example.net\\ok`` (backslashes) |
+| ``/hostile/redirect-malformed/no-slashes`` | 302, ``Location: http:lab.example.net/ok`` |
+| ``/hostile/pdf-bomb`` | a ~78 KB PDF, 100 pages sharing one content stream of ~19 MB |
+| ``/hostile/deep-html`` | text/html, ``<div>`` nested 100,000 deep (~1.1 MB) |
+
+The ``/hostile/*`` routes (:data:`HOSTILE_ROUTES`) answer at once with a small, legal input that costs
+a careless reader minutes or freezes its process; :mod:`webfetch_kit.lab.hostile` builds the bodies and
+says what each one targets. A fetch of each should end within its deadline as an outcome
+(``bench/bench_hostile.py`` runs them all). The malformed ``Location`` values point back at
+``/ok`` on this host, so a lenient parser that "repairs" them visibly succeeds where it should refuse.
 """
 
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import mimetypes
 import socket
@@ -52,8 +66,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from .._data import LAB_HOST
 from ..problem import Problem
 from ..rules import urls
+from . import hostile
 
 __all__ = [
+    "HOSTILE_ROUTES",
     "CorpusRequestHandler",
     "ServedSite",
     "StaticSite",
@@ -70,6 +86,18 @@ _MAX_CHAIN = 50
 _MAX_MB = 512
 _BOMB_MB = 100
 _DEFAULT_BIG_MB = 20
+
+# Every /hostile/* route, as a path on the lab host (the bench and the tests run them all).
+HOSTILE_ROUTES = (
+    "/hostile/sniff-backtrack",
+    "/hostile/whitespace",
+    "/hostile/no-spaces",
+    "/hostile/redirect-malformed",
+    "/hostile/redirect-malformed/no-slashes",
+    "/hostile/pdf-bomb",
+    "/hostile/deep-html",
+)
+_MALFORMED_LOCATIONS = {"": "http:\\\\lab.example.net\\ok", "no-slashes": "http:lab.example.net/ok"}
 
 _bomb_lock = threading.Lock()
 _bomb_cache: dict[int, bytes] = {}
@@ -177,6 +205,10 @@ class ServedSite(Protocol):
 
     def _record(self, host: str, path: str, method: str, status: int, query: str) -> None: ...
 
+    def _arrived(self, host: str, path: str, method: str, query: str) -> object: ...
+
+    def _answered(self, entry: object, status: int) -> None: ...
+
     def _track(self, connection: socket.socket, *, opened: bool) -> None: ...
 
 
@@ -194,10 +226,12 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
     timeout = 30
 
     site: ServedSite  # set on the subclass that CorpusSite builds
-    # Set per request by _dispatch; the defaults cover errors the stdlib answers before dispatch.
+    # Set per request by _arrive; reset before each request, so errors the stdlib answers before
+    # dispatch (a malformed request line) are logged with empty fields, not the previous request's.
     _host = ""
     _path = ""
     _query = ""
+    _entry: object | None = None
 
     # --- plumbing -------------------------------------------------------------------------------
 
@@ -216,17 +250,31 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the stdlib's per-request stderr log (the site records requests instead)."""
 
+    def handle_one_request(self) -> None:
+        self._host = self._path = self._query = ""
+        self._entry = None
+        super().handle_one_request()
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Fill in the status of the request logged on arrival (the stdlib calls this as it is sent)."""
         status = int(code) if isinstance(code, int) or str(code).isdigit() else 0
-        self.site._record(self._host, self._path, self.command or "", status, self._query)
+        if self._entry is not None:
+            self.site._answered(self._entry, status)
+            self._entry = None
+        else:
+            # Answered by the stdlib before dispatch (a malformed request line, an unknown method).
+            self.site._record(self._host, self._path, self.command or "", status, self._query)
 
     def do_GET(self) -> None:
+        self._arrive()
         self._dispatch()
 
     def do_HEAD(self) -> None:
+        self._arrive()
         self._dispatch()
 
     def do_POST(self) -> None:
+        self._arrive()
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(min(length, 1024 * 1024))
@@ -234,14 +282,18 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
 
     # --- dispatch -------------------------------------------------------------------------------
 
-    def _dispatch(self) -> None:
+    def _arrive(self) -> None:
+        """Log the request as it arrives, before any route runs: a slow answer is already counted."""
         parts = urlsplit(self.path)
         self._path = parts.path or "/"
         self._query = parts.query
         self._host = host_key(self.headers.get("Host", ""))
+        self._entry = self.site._arrived(self._host, self._path, self.command or "", self._query)
+
+    def _dispatch(self) -> None:
         try:
             if self._host == LAB_HOST:
-                self._lab(parse_qs(parts.query))
+                self._lab(parse_qs(self._query))
             else:
                 static = self.site._static.get(self._host)
                 if static is None:
@@ -354,7 +406,8 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
         if rest:
             self._send_bytes(404, "text/html; charset=utf-8", _lab_page("Not found", "No such lab route."))
             return
-        body = "<br>".join(line for line in (__doc__ or "").splitlines() if line.startswith("|"))
+        rows = (line for line in (__doc__ or "").splitlines() if line.startswith("|"))
+        body = "<br>".join(html.escape(row) for row in rows)
         self._send_bytes(200, "text/html; charset=utf-8", _lab_page("Lab routes", body))
 
     def _route_redirect(self, rest: str, query: dict[str, list[str]]) -> None:
@@ -481,6 +534,26 @@ class CorpusRequestHandler(BaseHTTPRequestHandler):
         else:
             self._send_bytes(404, "text/html; charset=utf-8", _lab_page("Not found", "No such size route."))
 
+    def _route_hostile(self, rest: str, query: dict[str, list[str]]) -> None:
+        kind, _, arg = rest.partition("/")
+        plain = "text/plain; charset=utf-8"
+        if kind == "sniff-backtrack" and not arg:
+            self._send_bytes(200, None, hostile.sniff_backtrack())
+        elif kind == "whitespace" and not arg:
+            self._send_bytes(200, plain, hostile.whitespace())
+        elif kind == "no-spaces" and not arg:
+            self._send_stream(200, plain, hostile.no_spaces(_CHUNK), length=hostile.NO_SPACES_BYTES)
+        elif kind == "redirect-malformed" and arg in _MALFORMED_LOCATIONS:
+            self._redirect(_MALFORMED_LOCATIONS[arg])
+        elif kind == "pdf-bomb" and not arg:
+            self._send_bytes(200, "application/pdf", hostile.pdf_bomb())
+        elif kind == "deep-html" and not arg:
+            self._send_bytes(200, "text/html; charset=utf-8", hostile.deep_html())
+        else:
+            self._send_bytes(
+                404, "text/html; charset=utf-8", _lab_page("Not found", "No such hostile route.")
+            )
+
     def _route_headers(self, rest: str, query: dict[str, list[str]]) -> None:
         data = {"method": self.command, "path": self.path, "headers": dict(self.headers.items())}
         self._send_bytes(200, "application/json", json.dumps(data, indent=2).encode())
@@ -515,5 +588,6 @@ _PREFIX_ROUTES: tuple[tuple[str, _Route], ...] = (
     ("/types", CorpusRequestHandler._route_types),
     ("/big", CorpusRequestHandler._route_big),
     ("/headers", CorpusRequestHandler._route_headers),
+    ("/hostile", CorpusRequestHandler._route_hostile),
     ("/", CorpusRequestHandler._route_index),
 )

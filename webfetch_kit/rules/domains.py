@@ -11,10 +11,18 @@ Rules, each quoting the web fetch tool documentation ("Domain filtering"):
   normalised the way httpx sends it (dot segments removed) plus: repeated slashes collapsed and
   percent-encoded unreserved characters but the dot decoded (``%62log`` is ``blog``). Paths compare
   case-sensitively.
-  A URL whose host is under a subpath entry and whose path holds an encoded ``.``, ``/`` or ``\\``
-  (``%2e``, ``%2f``, ``%5c``, any case) is refused with ``url_not_allowed``: servers disagree on what such
-  a path means, so no subpath rule can be trusted to judge it (the URL itself is well formed, which is
-  why the code is not ``invalid_tool_input``).
+  A URL whose host is under a subpath entry and whose path holds text that servers read in different
+  ways is refused with ``url_not_allowed``, because no segment match can be trusted to judge it (the URL
+  itself is well formed, which is why the code is not ``invalid_tool_input``):
+
+  - an encoded ``.``, ``/`` or ``\\`` (``%2e``, ``%2f``, ``%5c``, any case);
+  - a ``;`` or its escape ``%3b``: Tomcat and Spring read ``;`` as the start of a path parameter, so
+    ``/blog/..;/admin`` is ``/admin`` to them and ``/admin;jsessionid=1`` is ``/admin`` (and a proxy that
+    decodes the path before forwarding it turns ``%3b`` into ``;``);
+  - an encoded ``%`` (``%25``): a server that decodes twice turns ``%252e`` into ``.``.
+
+  The cause is one pattern, ``_AMBIGUOUS_PATH``; an entry whose own path holds any of these is refused
+  (every URL under it would be).
 * "You can use either ``allowed_domains`` or ``blocked_domains``, but not both in the same request."
 * Homographs: "Be aware that Unicode characters in domain names can create security vulnerabilities
   through homograph attacks" -- a host whose UTS #39 confusable skeleton falls under a blocked entry's
@@ -27,7 +35,7 @@ Entries are normalised: lower case, one trailing dot removed, international name
 package (stored as A-labels, i.e. punycode), subpath normalised and kept.
 
 The matcher is :func:`covers` (whole labels, whole path segments); :class:`DomainLists` adds what a list
-decides beyond it (encoded separators, confusable look-alikes of blocked entries) and gives the
+decides beyond it (ambiguous paths, confusable look-alikes of blocked entries) and gives the
 :class:`~webfetch_kit.rules.verdict.Verdict`. The search tool filters its results with the same object.
 """
 
@@ -38,6 +46,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import httpx
 
@@ -50,7 +59,15 @@ from .verdict import Verdict
 
 __all__ = ["DomainLists", "DomainRule", "covers", "normalize_path", "parse_domain_entry"]
 
-_ENCODED_SEPARATOR = re.compile(r"%(2e|2f|5c)", re.IGNORECASE)
+_Ambiguity = Literal["separator", "parameter", "double"]
+# Path text servers disagree on (see the module docstring): a segment match cannot judge a path holding it.
+_AMBIGUOUS_PATH = re.compile(r"%(?:2e|2f|5c|3b|25)|;", re.IGNORECASE)
+# What each kind of match in _AMBIGUOUS_PATH is called in a message.
+_AMBIGUITY: dict[_Ambiguity, str] = {
+    "separator": "an encoded '.', '/' or '\\'",
+    "parameter": "a ';' (or its escape %3B)",
+    "double": "an encoded '%' (%25)",
+}
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 # RFC 3986 unreserved characters, less "." (see normalize_path).
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_~")
@@ -88,7 +105,7 @@ def normalize_path(path: str) -> str:
 
     Dot segments are not handled here because they cannot occur: httpx removes them from every URL it
     parses (an entry's path goes through httpx too), and ``%2e`` is not decoded (an encoded dot stays
-    ``%2E``, which the domain lists treat as an encoded separator), so decoding never makes a new one.
+    ``%2E``, which the domain lists refuse under subpath rules), so decoding never makes a new one.
 
     Args:
         path: a percent-encoded path starting with ``/``, as httpx sends it.
@@ -103,6 +120,38 @@ def normalize_path(path: str) -> str:
 
     joined = re.sub(r"/{2,}", "/", _PERCENT.sub(unescape, path))
     return joined if joined.startswith("/") else "/" + joined
+
+
+def _ambiguity(path: str) -> _Ambiguity | None:
+    """The kind of the first text in ``path`` that servers read in different ways, or None.
+
+    Args:
+        path: a percent-encoded path, as httpx sends it.
+
+    Returns:
+        ``"separator"`` (``%2e``, ``%2f``, ``%5c``), ``"parameter"`` (``;``, ``%3b``), ``"double"``
+        (``%25``), or None when a segment match can judge the path.
+    """
+    match = _AMBIGUOUS_PATH.search(path)
+    if match is None:
+        return None
+    text = match.group(0).lower()
+    if text in (";", "%3b"):
+        return "parameter"
+    return "double" if text == "%25" else "separator"
+
+
+def _why(kind: _Ambiguity, *, blocked: bool) -> str:
+    """What the path holds and why servers disagree on it, as a noun phrase for a verdict's reason."""
+    if kind == "parameter":
+        example = "'/admin;jsessionid=1' is '/admin'" if blocked else "'/blog/..;/admin' is '/admin'"
+        reading = "which Tomcat and Spring read as the start of a path parameter"
+        return f"{_AMBIGUITY[kind]}, {reading} ({example} to them)"
+    if kind == "double":
+        return (
+            f"{_AMBIGUITY[kind]}, which a server that decodes twice reads as an escape ('%252e' is '.' to it)"
+        )
+    return _AMBIGUITY[kind]
 
 
 def _path_covers(rule_path: str, url_path: str) -> bool:
@@ -183,11 +232,17 @@ def parse_domain_entry(entry: object, list_name: str) -> DomainRule:
         raise PolicyError(f"{where} is an IP address: list domain names, not addresses")
     path: str | None = None
     if slash:
-        if "%" in path_text and _ENCODED_SEPARATOR.search(path_text):
-            raise PolicyError(f"{where} has an encoded '.', '/' or '\\' in its path: write the path plainly")
         # Compare like with like: a URL's path is percent-encoded as httpx sends it, so the entry's path
         # is encoded by the same parser (``/café`` → ``/caf%C3%A9``) before it is normalised.
         encoded = httpx.URL("http://entry.invalid/" + path_text).raw_path.decode("ascii")
+        kind = _ambiguity(encoded)
+        if kind == "separator":
+            raise PolicyError(f"{where} has an encoded '.', '/' or '\\' in its path: write the path plainly")
+        if kind is not None:
+            raise PolicyError(
+                f"{where} has {_AMBIGUITY[kind]} in its path, which servers read in different ways, so "
+                "every URL under it would be refused: write the path without it"
+            )
         normalized = normalize_path(encoded).rstrip("/")
         path = normalized or None
     return DomainRule(entry, host.ascii, host.unicode, path)
@@ -276,21 +331,25 @@ class DomainLists:
         return found
 
     @staticmethod
-    def _encoded_separator(parsed: ParsedUrl, rules: Sequence[DomainRule]) -> DomainRule | None:
-        if not _ENCODED_SEPARATOR.search(parsed.path):
+    def _ambiguous(
+        parsed: ParsedUrl, rules: Sequence[DomainRule], *, blocked: bool
+    ) -> tuple[DomainRule, str] | None:
+        """The subpath rule over this host and why the URL's path is too ambiguous for it, if both."""
+        kind = _ambiguity(parsed.path)
+        if kind is None:
             return None
         for rule in rules:
             if rule.path is not None and _host_covers(rule.host, parsed.host):
-                return rule
+                return rule, _why(kind, blocked=blocked)
         return None
 
     def _check_allowed(self, parsed: ParsedUrl, rules: Sequence[DomainRule]) -> Verdict:
-        tricky = self._encoded_separator(parsed, rules)
+        tricky = self._ambiguous(parsed, rules, blocked=False)
         if tricky is not None:
+            subpath, why = tricky
             return _not_allowed(
-                f"The path has an encoded '.', '/' or '\\', so the subpath rule {_entry(tricky)} "
-                "cannot judge it safely.",
-                tricky,
+                f"The path has {why}, so the subpath rule {_entry(subpath)} cannot judge it safely.",
+                subpath,
                 parsed,
             )
         path = normalize_path(parsed.path)
@@ -302,12 +361,12 @@ class DomainLists:
         )
 
     def _check_blocked(self, parsed: ParsedUrl, rules: Sequence[DomainRule]) -> Verdict:
-        tricky = self._encoded_separator(parsed, rules)
+        tricky = self._ambiguous(parsed, rules, blocked=True)
         if tricky is not None:
+            subpath, why = tricky
             return _not_allowed(
-                f"The path has an encoded '.', '/' or '\\', so it cannot be checked against the blocked "
-                f"subpath {_entry(tricky)}.",
-                tricky,
+                f"The path has {why}, so it cannot be checked against the blocked subpath {_entry(subpath)}.",
+                subpath,
                 parsed,
             )
         path = normalize_path(parsed.path)
@@ -319,12 +378,10 @@ class DomainLists:
             for rule in rules:
                 rule_skeleton = rule.label_skeletons
                 n = len(rule_skeleton)
-                # A look-alike under a blocked subpath with an encoded separator is refused like the
-                # real host would be: no subpath rule can judge such a path.
+                # A look-alike under a blocked subpath with an ambiguous path is refused like the real
+                # host would be: no subpath rule can judge such a path.
                 if host_skeleton[-n:] == rule_skeleton and (
-                    rule.path is None
-                    or _path_covers(rule.path, path)
-                    or _ENCODED_SEPARATOR.search(parsed.path) is not None
+                    rule.path is None or _path_covers(rule.path, path) or _ambiguity(parsed.path) is not None
                 ):
                     return _not_allowed(
                         f"{_host(parsed)} looks like the blocked {_entry(rule)} (confusable characters).",
