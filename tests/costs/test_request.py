@@ -104,7 +104,8 @@ def test_cost_is_the_usage_priced_with_its_band_and_the_content_alone_beside_it(
 
 
 def test_the_caching_page_through_a_real_fetcher_on_the_corpus(corpus_site: CorpusSite) -> None:
-    # The real turn for this page with web_fetch_20250910 is about 2,100 input tokens.
+    # The real turn for this page with web_fetch_20250910 is about 2,100-2,200 input tokens: the page
+    # comes back in the real tool's Markdown shape (navigation kept), 263 cl100k tokens.
     url = corpus_site.url("docs.example.com/guide/caching")
     fetcher = Fetcher(**corpus_site.fetch_options())
     estimate = estimate_request(ask(f"How long do cache entries live? {url}", FETCH), fetcher=fetcher)
@@ -113,7 +114,7 @@ def test_the_caching_page_through_a_real_fetcher_on_the_corpus(corpus_site: Corp
     call = estimate.calls[0]
     assert call.status == "fetched"
     assert call.content.central == round(outcome.tokens_before * 1.175)
-    assert 2_000 <= estimate.input_tokens.central <= 2_200
+    assert 2_100 <= estimate.input_tokens.central <= 2_300
     assert len(estimate.passes) == 2
 
 

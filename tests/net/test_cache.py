@@ -28,7 +28,7 @@ def entry(url: str, text: str = "hello", *, at: float = NOW, redirects: tuple[st
         charset="utf-8",
         kind="html",
         notes=("charset_source: header",),
-        mode="text",
+        mode="api",
     )
     return CachedFetch(
         canonical_url=url,
@@ -39,7 +39,7 @@ def entry(url: str, text: str = "hello", *, at: float = NOW, redirects: tuple[st
         status=200,
         content_type="text/html",
         text_tokens=1,
-        extract_mode="text",
+        extract_mode="api",
         redirects=redirects,
     )
 
@@ -109,8 +109,8 @@ def test_bounds_must_be_positive(option: str) -> None:
 def test_modes_are_kept_apart() -> None:
     c = cache()
     c.put(entry("https://a.example/"))
-    assert c.get("https://a.example/", "api") is None
-    assert c.get("https://a.example/", "text") is not None
+    assert c.get("https://a.example/", "text") is None
+    assert c.get("https://a.example/", "api") is not None
 
 
 # --- the disk copy -------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ def paper(name: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def article() -> Document:
-    return extract_document(fixture("article.html"), "text/html; charset=utf-8", ARTICLE_URL)
+    return extract_document(fixture("article.html"), "text/html; charset=utf-8", ARTICLE_URL, mode="text")
 
 
 def test_article_main_text_and_title(article: Document) -> None:
@@ -81,7 +81,7 @@ def test_article_drops_boilerplate(article: Document, boilerplate: str) -> None:
 
 
 def test_no_main_content_falls_back_to_visible_body_text_with_a_note() -> None:
-    doc = extract_document(fixture("parked.html"), "text/html")
+    doc = extract_document(fixture("parked.html"), "text/html", mode="text")
     assert doc.used_fallback
     assert doc.text == (
         "This domain has been registered and is parked free of charge. "
@@ -243,7 +243,7 @@ def test_wrong_header_charset_falls_through_to_meta() -> None:
 
 
 def test_shift_jis_from_meta() -> None:
-    doc = extract_document(fixture("charset_shift_jis.html"), "text/html")
+    doc = extract_document(fixture("charset_shift_jis.html"), "text/html", mode="text")
     assert doc.charset == "cp932"
     assert doc.title == "京都の紅葉と古い寺院"
     assert "永観堂の紅葉は今年も見事で" in doc.text
@@ -336,7 +336,7 @@ def test_unclosed_scripts_are_stripped_in_one_pass() -> None:
 def test_a_stopped_html_reading_gives_the_noted_visible_text() -> None:
     # What the fetcher gets when trafilatura overruns its time bound (net.reader): no clock needed here.
     body = b"<html><head><title>Tide log</title></head><body><p>One.</p><p>Two.</p></body></html>"
-    reading = start_reading(body, "text/html")
+    reading = start_reading(body, "text/html", mode="text")
     assert not isinstance(reading, Problem) and reading.kind == "html"
     doc = reading.document(stopped="0.25 s")
     assert not isinstance(doc, Problem)
@@ -577,8 +577,11 @@ def test_main_mode_is_the_main_content_as_markdown_and_text_mode_is_plain() -> N
     assert main.mode == "main"
     assert "[the harbour chart](../charts/harbour.html)" in main.text
     assert "Skip to content" not in main.text
-    text = extract_document(_MODES_PAGE, "text/html")
+    text = extract_document(_MODES_PAGE, "text/html", mode="text")
     assert text.mode == "text"
+    default = extract_document(_MODES_PAGE, "text/html")
+    assert default.mode == "api"  # the real tool's shape is the default
+    assert default.text.startswith(f"{default.title}\n\n") and "Skip to content" in default.text
     assert "the harbour chart for depths" in text.text and "](" not in text.text
 
 

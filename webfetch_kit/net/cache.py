@@ -57,7 +57,7 @@ class CachedFetch:
     content_type: str
     text_tokens: int
     """Tokens of ``document.text`` (the kit's offline count), counted once when fetched."""
-    extract_mode: ExtractMode = "text"
+    extract_mode: ExtractMode = "api"
     """How HTML became text; with ``canonical_url`` the cache key."""
     redirects: tuple[str, ...] = ()
     """The redirect hops the fetch followed, in order (the last one is ``final_url``)."""
@@ -205,7 +205,7 @@ class FetchCache:
         with self._lock:
             return len(self._entries)
 
-    def get(self, canonical_url: str, extract_mode: ExtractMode = "text") -> CachedFetch | None:
+    def get(self, canonical_url: str, extract_mode: ExtractMode = "api") -> CachedFetch | None:
         """The fresh entry for ``canonical_url`` read in ``extract_mode``, or None (expired: dropped)."""
         key = _key(canonical_url, extract_mode)
         with self._lock:

@@ -180,9 +180,9 @@ class Fetcher:
             (the tool option of versions 20260309 and later), which defaults to using the cache.
         user_agent: the User-Agent header sent.
         clock: wall clock for ``retrieved_at`` (the cache has its own, usually the same).
-        extract_mode: how HTML becomes text: ``"api"`` (the whole page as Markdown, as the real tool
-            returns it), ``"main"`` (main content as Markdown) or ``"text"`` (plain main text, the default
-            for now); see :func:`~webfetch_kit.reading.extract.extract_document`. Part of the cache key,
+        extract_mode: how HTML becomes text: ``"api"`` (the default: the whole page as Markdown, as the
+            real tool returns it), ``"main"`` (main content as Markdown) or ``"text"`` (plain main text);
+            see :func:`~webfetch_kit.reading.extract.extract_document`. Part of the cache key,
             so a page cached in one mode is never served in another.
         pool: the worker processes HTML and PDFs are read in; default the process's shared pool
             (:func:`webfetch_kit.net.reader.shared_pool`, one worker per core).
@@ -204,7 +204,7 @@ class Fetcher:
         use_cache: bool | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         clock: Callable[[], float] = time.time,
-        extract_mode: ExtractMode = "text",
+        extract_mode: ExtractMode = "api",
         pool: ExtractionPool | None = None,
     ) -> None:
         if transport is not None and client is not None:

@@ -142,7 +142,7 @@ def read_bounded(
     content_type: str,
     url: str = "",
     *,
-    mode: ExtractMode = "text",
+    mode: ExtractMode = "api",
     html_timeout: float = DEFAULT_HTML_TIMEOUT,
     pdf_timeout: float = DEFAULT_PDF_TIMEOUT,
     pool: ExtractionPool | None = None,

@@ -102,7 +102,7 @@ class Document:
     charset: str | None
     kind: str
     notes: tuple[str, ...]
-    mode: ExtractMode = "text"
+    mode: ExtractMode = "api"
     """How an HTML page became ``text`` (``"api"``, ``"main"`` or ``"text"``); PDFs and text files are
     read the same in every mode."""
 
@@ -143,7 +143,7 @@ def extract_document(
     content_type: str,
     url: str = "",
     *,
-    mode: ExtractMode = "text",
+    mode: ExtractMode = "api",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
     max_text_chars: int = MAX_TEXT_CHARS,
@@ -158,9 +158,9 @@ def extract_document(
         body: the raw response body (already de-compressed).
         content_type: the ``Content-Type`` header value; may be empty.
         url: the URL the body came from (kept on the document, helps HTML metadata).
-        mode: how HTML becomes text: ``"api"`` the whole page as Markdown, as the real tool returns it;
-            ``"main"`` the main content as Markdown with links; ``"text"`` plain main text (the default
-            for now). See :mod:`webfetch_kit.reading.html`.
+        mode: how HTML becomes text: ``"api"`` (the default) the whole page as Markdown, as the real tool
+            returns it; ``"main"`` the main content as Markdown with links; ``"text"`` plain main text.
+            See :mod:`webfetch_kit.reading.html`.
         max_html_chars: cap on the HTML markup handed to the parser.
         max_pdf_pages: extract text from at most this many PDF pages.
         max_text_chars: cap on the characters of a text document (noted ``text_truncated``).
@@ -201,7 +201,7 @@ def read_body(
     content_type: str,
     url: str = "",
     *,
-    mode: ExtractMode = "text",
+    mode: ExtractMode = "api",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
     max_text_chars: int = MAX_TEXT_CHARS,
@@ -242,7 +242,7 @@ class Reading:
     body: bytes
     url: str
     notes: tuple[str, ...]
-    mode: ExtractMode = "text"
+    mode: ExtractMode = "api"
     charset: str | None = None
     text: str = ""
     html: HtmlReading | HtmlResult | None = None
@@ -302,7 +302,7 @@ def start_reading(
     content_type: str,
     url: str = "",
     *,
-    mode: ExtractMode = "text",
+    mode: ExtractMode = "api",
     max_html_chars: int = MAX_HTML_CHARS,
     max_pdf_pages: int = MAX_PDF_PAGES,
     max_text_chars: int = MAX_TEXT_CHARS,

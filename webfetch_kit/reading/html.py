@@ -31,10 +31,11 @@ What happens to a decoded HTML page:
 
 Three modes (``mode=``) say what the text is:
 
-* ``"text"`` (the default for now): plain main text, as above.
+* ``"text"``: plain main text, as above.
 * ``"main"``: the main content as Markdown with links and images, trafilatura's own Markdown output
   (same caps and fallback as ``"text"``).
-* ``"api"``: the whole page as Markdown, the way recordings of the real tool (2026) show a fetched page:
+* ``"api"`` (the default, so that the emulator answers as the real tool does): the whole page as
+  Markdown, the way recordings of the real tool (2026) show a fetched page:
   the title line and a blank line first, then ``#`` headings, fenced code, ``[text](href)`` links with
   relative hrefs kept as written, ``![alt](src)`` images, and navigation kept. Converted by
   ``html-to-markdown`` (a Rust converter: linear in the markup, which is capped at
@@ -155,7 +156,7 @@ class HtmlReading:
     javascript_only: bool
     skip_main: bool
     notes: tuple[str, ...]
-    mode: ExtractMode = "text"
+    mode: ExtractMode = "api"
     markup: str = ""
     fast: bool = FAST
     main: tuple[str | None, str | None] | None = None
@@ -218,7 +219,7 @@ def prepare_html(
     html: str,
     url: str = "",
     *,
-    mode: ExtractMode = "text",
+    mode: ExtractMode = "api",
     max_chars: int = MAX_HTML_CHARS,
     max_elements: int = MAX_HTML_ELEMENTS,
     fast: bool = FAST,
