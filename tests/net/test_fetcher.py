@@ -701,3 +701,33 @@ def test_a_kernel_keeps_no_child_process_after_close(tmp_path: Path) -> None:
     during, after_fetcher, during_wb, after_wb = map(int, done.stdout.split())
     assert during >= 1 and during_wb >= 1  # the PDFs were read by worker processes
     assert (after_fetcher, after_wb) == (0, 0)
+
+
+def test_a_pdf_still_parsing_at_the_deadline_keeps_its_pages_and_no_worker_outlives_the_fetch(
+    coded_server: CodedServer,
+) -> None:
+    # The PDF's time bound (20 s) is longer than this fetch's deadline (5 s): the reading must stop inside
+    # the deadline with the pages read so far, its worker killed, not end as a deadline error with the
+    # parse still running behind it.
+    from hostile_pdf import FIRST_PAGE_TEXT, hostile_pdf
+
+    pool = ExtractionPool(1)
+    with pool.acquire():
+        pdf_page_texts((PAPERS / "tide-pools.pdf").read_bytes() + b"\n% warm-up\n", pool=pool, timeout=60)
+        (warm,) = pool.pids
+        coded_server.answer = ("identity", hostile_pdf(light_first=True))
+        fetcher = Fetcher(
+            FetchPolicy(),
+            allow_hosts=[f"127.0.0.1:{coded_server.port}"],
+            cache=False,
+            deadline=5.0,
+            pool=pool,
+        )
+        with fetcher:
+            outcome = fetcher.fetch(f"http://127.0.0.1:{coded_server.port}/paper.pdf")
+        assert outcome.ok, outcome.detail
+        assert outcome.document is not None and outcome.document.pages == (FIRST_PAGE_TEXT,)
+        note = outcome.document.note("pdf_timeout") or ""
+        assert note.startswith("pdf_timeout: text extracted from 1 of 100 pages in "), note
+        assert not any(slot.busy for slot in pool._slots)  # the parse did not outlive the fetch
+        assert warm not in pool.pids

@@ -58,8 +58,8 @@ from .bounded import BoundedDecoder, DecodedTooLarge, UnboundedEncoding
 from .cache import CachedFetch, FetchCache
 from .guard import NetGuard, PinnedTarget, Refusal, Resolver, make_client_kwargs, system_resolver
 from .loopthread import kit_loop, run_sync
-from .pool import ExtractionPool, PoolLease
-from .reader import read_bounded, shared_pool
+from .pool import GRACE, ExtractionPool, PoolLease
+from .reader import DEFAULT_HTML_TIMEOUT, DEFAULT_PDF_TIMEOUT, read_bounded, shared_pool
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchToolResultBlockParam
@@ -70,6 +70,10 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_USER_AGENT", "FetchOutcome", "Fetcher"]
 
 log = logging.getLogger(__name__)
+
+_AFTER_READING = GRACE + 0.5
+"""Seconds of a fetch's deadline kept free after the reading's time bound: the pool's grace for a worker
+that must be killed, then the token count (bounded by the text caps)."""
 
 DEFAULT_USER_AGENT = "webfetch-kit/0.1 (+https://github.com/; research workbench; local executor)"
 T = TypeVar("T")
@@ -529,8 +533,24 @@ class Fetcher:
             return replace(body, status=status)
         raw, data = body
         content_type = response.headers.get("content-type", "")
+        # The reading's time bounds end before the fetch's deadline, so no work outlives the outcome: a
+        # PDF still being parsed then keeps the pages read so far (noted pdf_timeout), an HTML page its
+        # visible text, instead of a deadline error with a worker still busy behind it.
+        budget = deadline - time.monotonic() - _AFTER_READING
+        if budget <= 0:
+            return _fail("url_not_accessible", "the body came too near the deadline to be read", status)
         read = await asyncio.get_running_loop().run_in_executor(
-            None, _extract_and_count, data, content_type, str(url), self.extract_mode, self._extraction_pool()
+            None,
+            functools.partial(
+                _extract_and_count,
+                data,
+                content_type,
+                str(url),
+                self.extract_mode,
+                self._extraction_pool(),
+                html_timeout=min(DEFAULT_HTML_TIMEOUT, budget),
+                pdf_timeout=min(DEFAULT_PDF_TIMEOUT, budget),
+            ),
         )
         if isinstance(read, Problem):
             return _Failure(read, status)
@@ -612,10 +632,19 @@ def _release_all(leases: list[PoolLease]) -> None:
 
 
 def _extract_and_count(
-    body: bytes, content_type: str, url: str, mode: ExtractMode, pool: ExtractionPool
+    body: bytes,
+    content_type: str,
+    url: str,
+    mode: ExtractMode,
+    pool: ExtractionPool,
+    *,
+    html_timeout: float = DEFAULT_HTML_TIMEOUT,
+    pdf_timeout: float = DEFAULT_PDF_TIMEOUT,
 ) -> tuple[Document, int] | Problem:
     # Counted once per network fetch and kept in the cache entry: a cache hit must not re-tokenise.
-    document = read_bounded(body, content_type, url, mode=mode, pool=pool)
+    document = read_bounded(
+        body, content_type, url, mode=mode, pool=pool, html_timeout=html_timeout, pdf_timeout=pdf_timeout
+    )
     if isinstance(document, Problem):
         return document
     return document, int(count_tokens(document.text))

@@ -177,7 +177,7 @@ def read_bounded(
                 return reading.document()
         # A text body above the inline size goes too: the worker types it, and it has no slow step.
         timeout = pdf_timeout if _looks_like_pdf(body, content_type) else html_timeout
-        label = f"{timeout:g} s"
+        label = f"{timeout:.3g} s"
         answer = workers.run(_read_job, (body, content_type, url, mode), timeout=timeout, label=label)
         if answer.status in ("done", "stopped"):
             document: Document | Problem = answer.value
@@ -227,7 +227,7 @@ def pdf_page_texts(
         pool = shared_pool()
     if b"%PDF-" not in data[:1024]:
         raise ContentError(Problem("unsupported_content_type", "not a PDF (no %PDF- header)"))
-    label = f"{timeout:g} s"
+    label = f"{timeout:.3g} s"
     answer = pool.run(_pdf_job, (data, max_pages), timeout=timeout, label=label)
     if answer.status == "lost":
         raise ContentError(Problem("unavailable", f"the PDF reader ended while reading: {answer.detail}"))
