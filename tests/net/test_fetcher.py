@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from anthropic.types import WebFetchToolResultBlock
 
@@ -731,3 +732,27 @@ def test_a_pdf_still_parsing_at_the_deadline_keeps_its_pages_and_no_worker_outli
         assert note.startswith("pdf_timeout: text extracted from 1 of 100 pages in "), note
         assert not any(slot.busy for slot in pool._slots)  # the parse did not outlive the fetch
         assert warm not in pool.pids
+
+
+def test_closing_a_fetcher_leaves_a_transport_it_was_given_open_for_the_others(site: CorpusSite) -> None:
+    # The emulator gives every fetch's Fetcher the one corpus transport: closing one Fetcher's client
+    # must not close it under the fetches still running on other batch workers.
+    class Watched(httpx.AsyncBaseTransport):
+        def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+            self.inner, self.closed = inner, False
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            return await self.inner.handle_async_request(request)
+
+        async def aclose(self) -> None:
+            self.closed = True
+
+    options = {**site.fetch_options(), "cache": False}
+    shared = Watched(options.pop("transport"))
+    url = site.url("docs.example.com/guide/caching")
+    with Fetcher(FetchPolicy(), transport=shared, **options) as first:  # type: ignore[arg-type]
+        assert first.fetch(url).ok
+    assert not shared.closed
+    with Fetcher(FetchPolicy(), transport=shared, **options) as second:  # type: ignore[arg-type]
+        assert second.fetch(url).ok
+    assert not shared.closed

@@ -303,7 +303,7 @@ class Fetcher:
                 # make_client_kwargs(): no environment proxies (they bypass the pin), no automatic
                 # redirects, no keep-alive (the pool is keyed by the pinned address, not the name).
                 self._own_client = httpx.AsyncClient(
-                    transport=self._transport,
+                    transport=_Borrowed(self._transport) if self._transport is not None else None,
                     verify=self._ssl if self._ssl is not None else True,
                     **make_client_kwargs(),
                     timeout=self.timeout,
@@ -620,6 +620,24 @@ class Fetcher:
             truncated=truncated,
             notes=notes,
         )
+
+
+class _Borrowed(httpx.AsyncBaseTransport):
+    """A transport the caller gave: used, never closed by this Fetcher's client.
+
+    It may serve other Fetchers at the same time (the emulator's runtime gives every fetch the corpus
+    transport), and closing a client closes its transport: one fetch finishing would cut the connections
+    of the others (a ``ReadError``, then ``url_not_accessible``). Its owner closes it.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        return None
 
 
 def _release_all(leases: list[PoolLease]) -> None:
