@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -278,6 +279,43 @@ def test_undeclared_utf8_is_detected() -> None:
     assert doc.note("charset_source") == "charset_source: detected"
 
 
+def _utf8_page_with_a_stray_latin1_byte(meta: bool) -> bytes:
+    # A UTF-8 page whose template kept one Latin-1 "ä" (0xE4) in a script comment.
+    head = '<meta charset="utf-8">' if meta else ""
+    page = (
+        f"<html><head>{head}<title>Mäscot, das Schaf</title></head><body><article>"
+        "<p>Mäscot ist ein weißes Schaf aus Wolle, gefüllt mit Füllwatte und großer Sorgfalt.</p>"
+        "<p>Es steht gern auf der grünen Wiese, frisst Gänseblümchen und blökt leise.</p>"
+        "</article><script>/* M\udce4scot Breit */</script></body></html>"
+    )
+    return page.encode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize(("meta", "source"), [(True, "meta"), (False, "detected")])
+def test_utf8_with_a_stray_byte_stays_utf8(meta: bool, source: str) -> None:
+    # Not the single-byte charset charset-normalizer guesses for the whole body (iso8859-14, cp1250...).
+    doc = extract_document(_utf8_page_with_a_stray_latin1_byte(meta), "text/html", mode="text")
+    assert doc.charset == "utf-8"
+    assert doc.note("charset_source") == f"charset_source: {source}"
+    assert doc.note("charset_replaced") == (
+        "charset_replaced: 1 undecodable byte sequence(s) replaced with U+FFFD using utf-8"
+    )
+    assert not doc.has_note("charset_wrong")
+    assert doc.title == "Mäscot, das Schaf"
+    assert "frisst Gänseblümchen und blökt leise." in doc.text
+
+
+def test_a_legacy_page_declared_utf8_is_not_mostly_utf8() -> None:
+    # Every non-ASCII byte of a cp1252 page fails as UTF-8: the declaration is wrong, detection decides.
+    page = "<html><head><meta charset='utf-8'><title>Café Müller</title></head><body>"
+    page += "<p>Le café crème se boit lentement, à la française, près de la fenêtre.</p>" * 5
+    doc = extract_document((page + "</body></html>").encode("cp1252"), "text/html", mode="text")
+    assert doc.charset == "cp1252"
+    assert doc.note("charset_wrong") == ("charset_wrong: meta declares 'utf-8' but the bytes are not utf-8")
+    assert not doc.has_note("charset_replaced")
+    assert doc.title == "Café Müller"
+
+
 # --- bounds: pathological HTML ----------------------------------------------------------------------
 
 
@@ -331,6 +369,46 @@ def test_unclosed_scripts_are_stripped_in_one_pass() -> None:
     doc = extract_document(body, "text/html", mode="text")
     assert "var x" not in doc.text
     assert doc.text == "Intro text."
+
+
+_ARTICLE_BODY = (
+    "Schneiden Sie den Stoff zu einem Quadrat. Falten Sie ihn zweimal und zeichnen Sie mit einer Schnur "
+    "einen Viertelkreis. Schneiden Sie entlang der Linie und säumen Sie den Rand mit kleinen Stichen."
+)
+
+
+def _page_with_json_ld(script_type: str) -> bytes:
+    # The article is rendered by a script; the markup holds a heading, and JSON-LD holds the text.
+    data = json.dumps(
+        {"@context": "https://schema.org", "@type": "Article", "articleBody": _ARTICLE_BODY},
+        ensure_ascii=False,
+    )
+    return (
+        "<html><head><title>Runde Tischdecke</title>"
+        f'<script type="{script_type}">{data}</script></head>'
+        "<body><h1>Runde Tischdecke</h1><div id='app'></div><script src='/app.js'></script></body></html>"
+    ).encode()
+
+
+def test_json_ld_is_kept_for_trafilatura() -> None:
+    # trafilatura reads a JSON-LD articleBody when the markup has little text: blanking it lost the article.
+    doc = extract_document(_page_with_json_ld("application/ld+json"), "text/html", mode="text")
+    assert doc.text == _ARTICLE_BODY
+    assert not doc.used_fallback
+
+
+def test_other_script_data_is_still_dropped() -> None:
+    from webfetch_kit.reading.html import _drop_raw_text
+
+    doc = extract_document(_page_with_json_ld("application/json"), "text/html", mode="text")
+    assert "Schnur" not in doc.text
+    markup, scripts = _drop_raw_text(_page_with_json_ld("application/ld+json").decode())
+    assert _ARTICLE_BODY in markup and "app.js" in markup
+    assert (scripts.count, scripts.external) == (2, 1)
+    assert _drop_raw_text("<script TYPE='application/ld+json'>{}") == (
+        "<script TYPE='application/ld+json'></script>",
+        scripts.__class__(1, 2, 0),
+    )
 
 
 def test_a_stopped_html_reading_gives_the_noted_visible_text() -> None:

@@ -7,8 +7,10 @@ runs it on :mod:`webfetch_kit.net`'s bounded workers and, when it overruns, asks
 What happens to a decoded HTML page:
 
 1. The *contents* of ``<script>``, ``<style>`` and ``<template>`` elements are dropped (the tags stay,
-   so scripts can still be counted). This is a linear scan, not a regex, so unclosed tags cannot make
-   it quadratic; an unclosed ``<script>`` swallows the rest of the page, as it does in a browser.
+   so scripts can still be counted), except JSON-LD (``<script type="application/ld+json">``), the
+   schema.org data trafilatura falls back to when the markup itself holds little text. This is a
+   linear scan, not a regex, so unclosed tags cannot make it quadratic; an unclosed ``<script>``
+   swallows the rest of the page, as it does in a browser.
 2. The remaining markup is capped at :data:`MAX_HTML_CHARS` characters (2,000,000) before any parser
    sees it; a note ``html_truncated`` says so. Inline JSON blobs of single-page apps therefore do not
    push the article out of the cap.
@@ -337,8 +339,13 @@ def _markdown(markup: str) -> str:
 _CLOSING_TAGS = {name: re.compile(rf"</{name}", re.I) for name in ("script", "style", "template")}
 
 
+# Schema.org data, not code: trafilatura reads a JSON-LD ``articleBody`` when the markup holds little
+# text (its ``baseline``), so blanking it lost whole articles (a page's 4,752 characters became 144).
+_JSON_LD_TYPE = re.compile(r"\stype\s*+=\s*+[\"']?+application/ld\+json", re.I)
+
+
 def _drop_raw_text(html: str) -> tuple[str, _Scripts]:
-    """Remove the contents of script/style/template elements in one linear pass; count scripts."""
+    """Remove the contents of script/style/template elements (JSON-LD kept) in one pass; count scripts."""
     pieces: list[str] = []
     count = inline = external = 0
     position = 0
@@ -358,14 +365,17 @@ def _drop_raw_text(html: str) -> tuple[str, _Scripts]:
         found = _CLOSING_TAGS[name].search(html, open_end + 1)
         close = -1 if found is None else found.start()
         body_end = len(html) if close == -1 else close
+        opening = html[match.end() : open_end]
         if name == "script":
             count += 1
-            if re.search(r"\ssrc\s*=", html[match.end() : open_end], re.I):
+            if re.search(r"\ssrc\s*=", opening, re.I):
                 external += 1
             inline += body_end - open_end - 1
         if close == -1:
             pieces.append(f"</{name}>")
             break
+        if name == "script" and _JSON_LD_TYPE.search(opening):
+            pieces.append(html[open_end + 1 : close])  # data trafilatura reads: kept
         position = close
     return "".join(pieces), _Scripts(count, inline, external)
 
