@@ -411,6 +411,38 @@ def test_other_script_data_is_still_dropped() -> None:
     )
 
 
+_TIDE_PARAGRAPHS = (
+    "The tide comes in twice a day, pulled by the moon and, less strongly, by the sun.",
+    "At spring tides the two pull together and the range between high and low water is greatest.",
+    "At neap tides they pull at right angles and the range is smallest; harbours plan around both.",
+)
+
+
+def _tide_article(paragraphs: tuple[str, ...]) -> bytes:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    # The style pushes the body past the 1,445 bytes sniffed for binary data (a control byte there is binary).
+    style = "<style>" + "p { margin: 0 }\n" * 100 + "</style>"
+    page = (
+        f"<html><head><title>Tides</title>{style}</head><body><nav><a href='/'>Home</a></nav><article>{body}"
+    )
+    return (page + "</article><footer>Contact</footer></body></html>").encode()
+
+
+def test_control_characters_are_removed_before_trafilatura() -> None:
+    # A BEL (U+0007) in a footnote made trafilatura's tree conversion fail: the page fell back to <body>.
+    bell = (_TIDE_PARAGRAPHS[0].replace(", pulled", "\x07, pulled"), *_TIDE_PARAGRAPHS[1:])
+    doc = extract_document(_tide_article(bell), "text/html", mode="text")
+    assert not doc.used_fallback
+    assert doc.text == "\n".join(_TIDE_PARAGRAPHS)
+
+
+def test_main_text_is_nfc_as_trafilatura_returns_it() -> None:
+    # "e" + COMBINING ACUTE ACCENT (as some editors write it) comes out as "é", as trafilatura.extract gives it.
+    decomposed = ("Jane\u0301 Koos measured the tide at Saint-Male\u0301.", *_TIDE_PARAGRAPHS[1:])
+    doc = extract_document(_tide_article(decomposed), "text/html", mode="text")
+    assert doc.text.splitlines()[0] == "Jan\u00e9 Koos measured the tide at Saint-Mal\u00e9."
+
+
 def test_a_stopped_html_reading_gives_the_noted_visible_text() -> None:
     # What the fetcher gets when trafilatura overruns its time bound (net.reader): no clock needed here.
     body = b"<html><head><title>Tide log</title></head><body><p>One.</p><p>Two.</p></body></html>"
@@ -759,3 +791,24 @@ def test_the_text_cap_is_configurable_and_counts_characters() -> None:
 def test_text_title_skips_blank_and_hash_only_lines() -> None:
     doc = extract_document(b"\n\n   \n###\n\n# Harbour notes\nbody", "text/markdown", mode="text")
     assert doc.title == "Harbour notes"
+
+
+def test_api_mode_keeps_no_tree_beside_the_markdown_converter() -> None:
+    # html-to-markdown copies the page; the lxml tree beside it took a 2 MB article past 30x the body
+    # (bench/bench_memory.py). The title is read first; a stopped run still gets the visible text.
+    from webfetch_kit.reading.html import HtmlReading, prepare_html
+
+    page = "<html><head><title>Tide log</title></head><body><h1>Log</h1><p>One.</p><p>Two.</p></body></html>"
+    reading = prepare_html(page, mode="api")
+    assert isinstance(reading, HtmlReading)
+    assert reading.tree is None
+    assert reading.page_title == "Tide log"
+    stopped = reading.result(stopped="5 s")
+    assert (stopped.title, stopped.text) == ("Tide log", "Log\nOne.\nTwo.")
+    assert stopped.notes == (
+        "extraction_timeout: html-to-markdown took longer than 5 s",
+        "fallback_body_text: visible text of <body> used instead of the main text",
+    )
+    reading.run()
+    assert reading.result().text == "Tide log\n\n# Log\n\nOne.\n\nTwo."
+    assert prepare_html(page, mode="text").tree is not None  # type: ignore[union-attr]

@@ -10,7 +10,8 @@ What happens to a decoded HTML page:
    so scripts can still be counted), except JSON-LD (``<script type="application/ld+json">``), the
    schema.org data trafilatura falls back to when the markup itself holds little text. This is a
    linear scan, not a regex, so unclosed tags cannot make it quadratic; an unclosed ``<script>``
-   swallows the rest of the page, as it does in a browser.
+   swallows the rest of the page, as it does in a browser. Characters XML forbids (C0 controls) are
+   removed, as trafilatura's own loader does.
 2. The remaining markup is capped at :data:`MAX_HTML_CHARS` characters (2,000,000) before any parser
    sees it; a note ``html_truncated`` says so. Inline JSON blobs of single-page apps therefore do not
    push the article out of the cap.
@@ -57,6 +58,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -114,6 +116,10 @@ _BLOCK_TAGS = frozenset(
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Characters XML forbids (C0 controls but tab and newlines, U+FFFE, U+FFFF), removed before parsing as
+# trafilatura's own ``load_html`` does (``utils.INVALID_XML_CHARS``): left in the tree (a BEL in a footnote),
+# trafilatura's conversion of the tree fails and the page lost its whole main text to the fallback.
+_INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -151,9 +157,14 @@ class HtmlReading:
     :meth:`result` gives the text, with the fallback when the step failed, found nothing, was skipped
     (too many elements or attributes) or was ``stopped``. The fallback's pieces, :attr:`visible` and
     :attr:`page_title`, are read from the tree only when asked for (trafilatura works on a copy).
+
+    In ``mode="api"`` the tree is not kept (``tree`` is None once prepared): html-to-markdown builds its
+    own copy of the page (about 23x the markup's size for a 2 MB article), and the lxml tree beside it
+    (about 7x more) took the peak past 30x the body. The title is read before the tree goes; the
+    fallback, rare in this mode, parses :attr:`markup` again.
     """
 
-    tree: HtmlElement
+    tree: HtmlElement | None
     url: str
     javascript_only: bool
     skip_main: bool
@@ -167,12 +178,23 @@ class HtmlReading:
     @functools.cached_property
     def visible(self) -> str:
         """The visible text of ``<body>`` (the fallback): built only when the fallback is used."""
-        return _visible_text(self.tree)
+        tree = self._parsed()
+        return "" if tree is None else _visible_text(tree)
 
     @functools.cached_property
     def page_title(self) -> str | None:
         """The page's own title: first ``og:title``, else ``<title>``, else the first ``<h1>``."""
-        return _page_title(self.tree)
+        tree = self._parsed()
+        return None if tree is None else _page_title(tree)
+
+    def release_tree(self) -> None:
+        """Read the title, then let the tree go before html-to-markdown copies the page (``mode="api"``)."""
+        _ = self.page_title
+        self.tree = None
+
+    def _parsed(self) -> HtmlElement | None:
+        """The tree, parsed again from :attr:`markup` when it was not kept (``mode="api"``)."""
+        return self.tree if self.tree is not None else _parse(self.markup)
 
     def run(self) -> None:
         """Extract the text of this mode; an extractor failure is noted, never raised."""
@@ -182,7 +204,12 @@ class HtmlReading:
             if self.mode == "api":
                 self.main = (_markdown(self.markup), None)
             else:
-                self.main = _trafilatura(self.tree, self.url, markdown=self.mode == "main", fast=self.fast)
+                tree = self._parsed()
+                self.main = (
+                    (None, None)
+                    if tree is None
+                    else _trafilatura(tree, self.url, markdown=self.mode == "main", fast=self.fast)
+                )
         except Exception as exc:  # the extractors raise many types on hostile markup
             self.error = type(exc).__name__
 
@@ -245,6 +272,7 @@ def prepare_html(
     notes: list[str] = []
     declaration = _XML_DECL.match(html)
     markup, scripts = _drop_raw_text(html[declaration.end() :] if declaration else html)
+    markup = _INVALID_XML_CHARS.sub("", markup)
     if len(markup) > max_chars:
         notes.append(f"html_truncated: markup capped at {max_chars} characters (of {len(markup)})")
         markup = markup[:max_chars]
@@ -266,9 +294,11 @@ def prepare_html(
             notes.append(
                 f"html_too_complex: more than {MAX_HTML_ATTRIBUTES} attributes; main-text extraction skipped"
             )
-    return HtmlReading(
-        tree, url, js_only, too_complex, tuple(notes), mode, markup if mode == "api" else "", fast
-    )
+    if mode != "api":
+        return HtmlReading(tree, url, js_only, too_complex, tuple(notes), mode, "", fast)
+    reading = HtmlReading(tree, url, js_only, too_complex, tuple(notes), mode, markup, fast)
+    reading.release_tree()
+    return reading
 
 
 def _trafilatura(
@@ -304,7 +334,9 @@ def _trafilatura(
     text = getattr(result, "text", None) if result is not None else None
     if not isinstance(text, str) or not text:
         return None, None
-    return text, _trafilatura_title(tree)
+    # NFC, as trafilatura's extract() returns its text (bare_extraction does not): pages that write "é" as
+    # "e" + U+0301 then match what a reader types and what trafilatura's evaluation snippets hold.
+    return unicodedata.normalize("NFC", text), _trafilatura_title(tree)
 
 
 def _trafilatura_title(tree: HtmlElement) -> str | None:
