@@ -93,14 +93,15 @@ FAST = False
 """trafilatura's ``fast`` off by default: its readability and jusText extractors give a second opinion.
 
 Chosen from ``bench/bench_extract.py`` (trafilatura 2.3.1, its evaluation set, 2 busy cores). On 150
-pages, in one run: ``mode="text"`` with ``fast=False`` took 1.03x plain ``trafilatura.extract``'s time at
-F1 0.911, plain's own F1; with ``fast=True`` 0.78-0.79x at F1 0.903, exactly plain ``fast=True``'s
-(0.77x of plain). On all 990 pages (F1 only): kit 0.9262 against plain 0.9261 with ``fast=False``,
-0.9205 against 0.9204 with ``fast=True``. The kit does trafilatura's own work plus about 2 % (type
-sniffing, charset, caps, title), so its time is set by ``fast``: 0.8x of plain's time is only reached
-by dropping the second opinion, which costs 0.6-0.8 points of F1, the same in plain trafilatura.
-Issue #12 asks for F1 no lower than plain's, so the second opinion stays; ``fast=True`` (a fifth less
-time) is one argument away. ``mode="api"``, the default, does not use trafilatura at all."""
+pages, each run timing both sides: ``mode="text"`` with ``fast=False`` took 1.02-1.07x plain
+``trafilatura.extract``'s time at F1 0.911, plain's own F1; with ``fast=True`` 0.78-0.80x at F1 0.903,
+exactly plain ``fast=True``'s (0.74-0.77x of plain). On all 990 pages (F1 only): kit 0.9262 against
+plain 0.9261 with ``fast=False``, 0.9205 against 0.9204 with ``fast=True``. The kit does trafilatura's
+own work plus a few per cent (type sniffing, charset, caps, title), so its time is set by ``fast``:
+0.8x of plain's time is only reached by dropping the second opinion, which costs 0.6-0.8 points of F1,
+the same in plain trafilatura. Issue #12 asks for F1 no lower than plain's, so the second opinion
+stays; ``fast=True`` (a fifth less time) is one argument away. ``mode="api"``, the default, does not
+use trafilatura at all."""
 
 _RAW_TEXT_ELEMENT = re.compile(r"<(script|style|template)(?=[\s>/])", re.I)
 _MOUNT_POINT = re.compile(r"^(root|app|__next|__nuxt|svelte|main-app|react-root|ember-app|q-app)$", re.I)
