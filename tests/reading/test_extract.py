@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -278,6 +279,43 @@ def test_undeclared_utf8_is_detected() -> None:
     assert doc.note("charset_source") == "charset_source: detected"
 
 
+def _utf8_page_with_a_stray_latin1_byte(meta: bool) -> bytes:
+    # A UTF-8 page whose template kept one Latin-1 "ä" (0xE4) in a script comment.
+    head = '<meta charset="utf-8">' if meta else ""
+    page = (
+        f"<html><head>{head}<title>Mäscot, das Schaf</title></head><body><article>"
+        "<p>Mäscot ist ein weißes Schaf aus Wolle, gefüllt mit Füllwatte und großer Sorgfalt.</p>"
+        "<p>Es steht gern auf der grünen Wiese, frisst Gänseblümchen und blökt leise.</p>"
+        "</article><script>/* M\udce4scot Breit */</script></body></html>"
+    )
+    return page.encode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize(("meta", "source"), [(True, "meta"), (False, "detected")])
+def test_utf8_with_a_stray_byte_stays_utf8(meta: bool, source: str) -> None:
+    # Not the single-byte charset charset-normalizer guesses for the whole body (iso8859-14, cp1250...).
+    doc = extract_document(_utf8_page_with_a_stray_latin1_byte(meta), "text/html", mode="text")
+    assert doc.charset == "utf-8"
+    assert doc.note("charset_source") == f"charset_source: {source}"
+    assert doc.note("charset_replaced") == (
+        "charset_replaced: 1 undecodable byte sequence(s) replaced with U+FFFD using utf-8"
+    )
+    assert not doc.has_note("charset_wrong")
+    assert doc.title == "Mäscot, das Schaf"
+    assert "frisst Gänseblümchen und blökt leise." in doc.text
+
+
+def test_a_legacy_page_declared_utf8_is_not_mostly_utf8() -> None:
+    # Every non-ASCII byte of a cp1252 page fails as UTF-8: the declaration is wrong, detection decides.
+    page = "<html><head><meta charset='utf-8'><title>Café Müller</title></head><body>"
+    page += "<p>Le café crème se boit lentement, à la française, près de la fenêtre.</p>" * 5
+    doc = extract_document((page + "</body></html>").encode("cp1252"), "text/html", mode="text")
+    assert doc.charset == "cp1252"
+    assert doc.note("charset_wrong") == ("charset_wrong: meta declares 'utf-8' but the bytes are not utf-8")
+    assert not doc.has_note("charset_replaced")
+    assert doc.title == "Café Müller"
+
+
 # --- bounds: pathological HTML ----------------------------------------------------------------------
 
 
@@ -331,6 +369,78 @@ def test_unclosed_scripts_are_stripped_in_one_pass() -> None:
     doc = extract_document(body, "text/html", mode="text")
     assert "var x" not in doc.text
     assert doc.text == "Intro text."
+
+
+_ARTICLE_BODY = (
+    "Schneiden Sie den Stoff zu einem Quadrat. Falten Sie ihn zweimal und zeichnen Sie mit einer Schnur "
+    "einen Viertelkreis. Schneiden Sie entlang der Linie und säumen Sie den Rand mit kleinen Stichen."
+)
+
+
+def _page_with_json_ld(script_type: str) -> bytes:
+    # The article is rendered by a script; the markup holds a heading, and JSON-LD holds the text.
+    data = json.dumps(
+        {"@context": "https://schema.org", "@type": "Article", "articleBody": _ARTICLE_BODY},
+        ensure_ascii=False,
+    )
+    return (
+        "<html><head><title>Runde Tischdecke</title>"
+        f'<script type="{script_type}">{data}</script></head>'
+        "<body><h1>Runde Tischdecke</h1><div id='app'></div><script src='/app.js'></script></body></html>"
+    ).encode()
+
+
+def test_json_ld_is_kept_for_trafilatura() -> None:
+    # trafilatura reads a JSON-LD articleBody when the markup has little text: blanking it lost the article.
+    doc = extract_document(_page_with_json_ld("application/ld+json"), "text/html", mode="text")
+    assert doc.text == _ARTICLE_BODY
+    assert not doc.used_fallback
+
+
+def test_other_script_data_is_still_dropped() -> None:
+    from webfetch_kit.reading.html import _drop_raw_text
+
+    doc = extract_document(_page_with_json_ld("application/json"), "text/html", mode="text")
+    assert "Schnur" not in doc.text
+    markup, scripts = _drop_raw_text(_page_with_json_ld("application/ld+json").decode())
+    assert _ARTICLE_BODY in markup and "app.js" in markup
+    assert (scripts.count, scripts.external) == (2, 1)
+    assert _drop_raw_text("<script TYPE='application/ld+json'>{}") == (
+        "<script TYPE='application/ld+json'></script>",
+        scripts.__class__(1, 2, 0),
+    )
+
+
+_TIDE_PARAGRAPHS = (
+    "The tide comes in twice a day, pulled by the moon and, less strongly, by the sun.",
+    "At spring tides the two pull together and the range between high and low water is greatest.",
+    "At neap tides they pull at right angles and the range is smallest; harbours plan around both.",
+)
+
+
+def _tide_article(paragraphs: tuple[str, ...]) -> bytes:
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    # The style pushes the body past the 1,445 bytes sniffed for binary data (a control byte there is binary).
+    style = "<style>" + "p { margin: 0 }\n" * 100 + "</style>"
+    page = (
+        f"<html><head><title>Tides</title>{style}</head><body><nav><a href='/'>Home</a></nav><article>{body}"
+    )
+    return (page + "</article><footer>Contact</footer></body></html>").encode()
+
+
+def test_control_characters_are_removed_before_trafilatura() -> None:
+    # A BEL (U+0007) in a footnote made trafilatura's tree conversion fail: the page fell back to <body>.
+    bell = (_TIDE_PARAGRAPHS[0].replace(", pulled", "\x07, pulled"), *_TIDE_PARAGRAPHS[1:])
+    doc = extract_document(_tide_article(bell), "text/html", mode="text")
+    assert not doc.used_fallback
+    assert doc.text == "\n".join(_TIDE_PARAGRAPHS)
+
+
+def test_main_text_is_nfc_as_trafilatura_returns_it() -> None:
+    # "e" + COMBINING ACUTE ACCENT (as some editors write it) comes out as "é", as trafilatura.extract gives it.
+    decomposed = ("Jane\u0301 Koos measured the tide at Saint-Male\u0301.", *_TIDE_PARAGRAPHS[1:])
+    doc = extract_document(_tide_article(decomposed), "text/html", mode="text")
+    assert doc.text.splitlines()[0] == "Jan\u00e9 Koos measured the tide at Saint-Mal\u00e9."
 
 
 def test_a_stopped_html_reading_gives_the_noted_visible_text() -> None:
@@ -653,12 +763,13 @@ def test_fast_is_an_option_with_the_same_article_text(fast: bool) -> None:
     assert doc.title == "Tidal power stations return to the Severn estuary"
 
 
-def test_fast_is_on_by_default() -> None:
+def test_fast_is_off_by_default() -> None:
+    # F1 no lower than plain trafilatura's (issue #12): see reading.html.FAST for the figures.
     from webfetch_kit.reading.html import FAST, HtmlReading
 
     reading = start_reading(fixture("article.html"), "text/html", mode="text")
     assert not isinstance(reading, Problem) and isinstance(reading.html, HtmlReading)
-    assert FAST is True and reading.html.fast is True
+    assert FAST is False and reading.html.fast is False
 
 
 def test_a_text_document_is_capped_like_html() -> None:
@@ -681,3 +792,24 @@ def test_the_text_cap_is_configurable_and_counts_characters() -> None:
 def test_text_title_skips_blank_and_hash_only_lines() -> None:
     doc = extract_document(b"\n\n   \n###\n\n# Harbour notes\nbody", "text/markdown", mode="text")
     assert doc.title == "Harbour notes"
+
+
+def test_api_mode_keeps_no_tree_beside_the_markdown_converter() -> None:
+    # html-to-markdown copies the page; the lxml tree beside it took a 2 MB article past 30x the body
+    # (bench/bench_memory.py). The title is read first; a stopped run still gets the visible text.
+    from webfetch_kit.reading.html import HtmlReading, prepare_html
+
+    page = "<html><head><title>Tide log</title></head><body><h1>Log</h1><p>One.</p><p>Two.</p></body></html>"
+    reading = prepare_html(page, mode="api")
+    assert isinstance(reading, HtmlReading)
+    assert reading.tree is None
+    assert reading.page_title == "Tide log"
+    stopped = reading.result(stopped="5 s")
+    assert (stopped.title, stopped.text) == ("Tide log", "Log\nOne.\nTwo.")
+    assert stopped.notes == (
+        "extraction_timeout: html-to-markdown took longer than 5 s",
+        "fallback_body_text: visible text of <body> used instead of the main text",
+    )
+    reading.run()
+    assert reading.result().text == "Tide log\n\n# Log\n\nOne.\n\nTwo."
+    assert prepare_html(page, mode="text").tree is not None  # type: ignore[union-attr]

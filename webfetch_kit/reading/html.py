@@ -7,8 +7,11 @@ runs it on :mod:`webfetch_kit.net`'s bounded workers and, when it overruns, asks
 What happens to a decoded HTML page:
 
 1. The *contents* of ``<script>``, ``<style>`` and ``<template>`` elements are dropped (the tags stay,
-   so scripts can still be counted). This is a linear scan, not a regex, so unclosed tags cannot make
-   it quadratic; an unclosed ``<script>`` swallows the rest of the page, as it does in a browser.
+   so scripts can still be counted), except JSON-LD (``<script type="application/ld+json">``), the
+   schema.org data trafilatura falls back to when the markup itself holds little text. This is a
+   linear scan, not a regex, so unclosed tags cannot make it quadratic; an unclosed ``<script>``
+   swallows the rest of the page, as it does in a browser. Characters XML forbids (C0 controls) are
+   removed, as trafilatura's own loader does.
 2. The remaining markup is capped at :data:`MAX_HTML_CHARS` characters (2,000,000) before any parser
    sees it; a note ``html_truncated`` says so. Inline JSON blobs of single-page apps therefore do not
    push the article out of the cap.
@@ -20,8 +23,8 @@ What happens to a decoded HTML page:
    A tree of more than :data:`MAX_HTML_ELEMENTS` elements (25,000) or :data:`MAX_HTML_ATTRIBUTES`
    attributes (20,000) skips trafilatura, whose run time grows faster than linearly with both, and
    uses the visible text (note ``html_too_complex``).
-4. trafilatura (``bare_extraction``: main text, comments excluded, tables included, ``fast`` by default
-   (see :data:`FAST`), no metadata pass (its title steps only), its default *balanced*
+4. trafilatura (``bare_extraction``: main text, comments excluded, tables included, not ``fast`` by
+   default (see :data:`FAST`), no metadata pass (its title steps only), its default *balanced*
    precision/recall, which scored best on F1 in the ScrapingHub article-extraction benchmark in
    trafilatura's own evaluation) runs on the tree. Run under a time
    bound (the fetcher's, see :mod:`webfetch_kit.net.reader`) and stopped, the visible text is returned
@@ -55,6 +58,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -85,16 +89,19 @@ MAX_HTML_ELEMENTS = 25_000
 # elements 2.1 s); real pages have a few thousand (the corpus at most 129), attribute soup has millions.
 MAX_HTML_ATTRIBUTES = 20_000
 JS_ONLY_MAX_TEXT = 200
-FAST = True
-"""trafilatura's ``fast`` by default (no second opinion from its readability and jusText extractors).
+FAST = False
+"""trafilatura's ``fast`` off by default: its readability and jusText extractors give a second opinion.
 
-Chosen from ``bench/bench_extract.py`` (150 pages of trafilatura's evaluation set, trafilatura 2.3.1, one
-run, 2 busy cores): ``mode="text"`` with ``fast=True`` took 0.78-0.80x plain ``trafilatura.extract``'s
-time at F1 0.899, with ``fast=False`` 1.03x at F1 0.907 (plain: F1 0.911; plain ``fast=True``: 0.70x,
-F1 0.903). The issue's own 181 pages gave ``fast=True`` F1 0.962 against plain's 0.960. A quarter less
-work per page for at most about one point of F1: the fetcher's time bound (5 s) cuts slow pages down
-to the visible-text fallback, which costs far more than that point, so fast it is; ``fast=False`` is
-one argument away."""
+Chosen from ``bench/bench_extract.py`` (trafilatura 2.3.1, its evaluation set, 2 busy cores). On 150
+pages, each run timing both sides: ``mode="text"`` with ``fast=False`` took 1.02-1.07x plain
+``trafilatura.extract``'s time at F1 0.911, plain's own F1; with ``fast=True`` 0.78-0.80x at F1 0.903,
+exactly plain ``fast=True``'s (0.74-0.77x of plain). On all 990 pages (F1 only): kit 0.9262 against
+plain 0.9261 with ``fast=False``, 0.9205 against 0.9204 with ``fast=True``. The kit does trafilatura's
+own work plus a few per cent (type sniffing, charset, caps, title), so its time is set by ``fast``:
+0.8x of plain's time is only reached by dropping the second opinion, which costs 0.6-0.8 points of F1,
+the same in plain trafilatura. Issue #12 asks for F1 no lower than plain's, so the second opinion
+stays; ``fast=True`` (a fifth less time) is one argument away. ``mode="api"``, the default, does not
+use trafilatura at all."""
 
 _RAW_TEXT_ELEMENT = re.compile(r"<(script|style|template)(?=[\s>/])", re.I)
 _MOUNT_POINT = re.compile(r"^(root|app|__next|__nuxt|svelte|main-app|react-root|ember-app|q-app)$", re.I)
@@ -112,6 +119,10 @@ _BLOCK_TAGS = frozenset(
 )
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Characters XML forbids (C0 controls but tab and newlines, U+FFFE, U+FFFF), removed before parsing as
+# trafilatura's own ``load_html`` does (``utils.INVALID_XML_CHARS``): left in the tree (a BEL in a footnote),
+# trafilatura's conversion of the tree fails and the page lost its whole main text to the fallback.
+_INVALID_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -149,9 +160,14 @@ class HtmlReading:
     :meth:`result` gives the text, with the fallback when the step failed, found nothing, was skipped
     (too many elements or attributes) or was ``stopped``. The fallback's pieces, :attr:`visible` and
     :attr:`page_title`, are read from the tree only when asked for (trafilatura works on a copy).
+
+    In ``mode="api"`` the tree is not kept (``tree`` is None once prepared): html-to-markdown builds its
+    own copy of the page (about 23x the markup's size for a 2 MB article), and the lxml tree beside it
+    (about 7x more) took the peak past 30x the body. The title is read before the tree goes; the
+    fallback, rare in this mode, parses :attr:`markup` again.
     """
 
-    tree: HtmlElement
+    tree: HtmlElement | None
     url: str
     javascript_only: bool
     skip_main: bool
@@ -165,12 +181,23 @@ class HtmlReading:
     @functools.cached_property
     def visible(self) -> str:
         """The visible text of ``<body>`` (the fallback): built only when the fallback is used."""
-        return _visible_text(self.tree)
+        tree = self._parsed()
+        return "" if tree is None else _visible_text(tree)
 
     @functools.cached_property
     def page_title(self) -> str | None:
         """The page's own title: first ``og:title``, else ``<title>``, else the first ``<h1>``."""
-        return _page_title(self.tree)
+        tree = self._parsed()
+        return None if tree is None else _page_title(tree)
+
+    def release_tree(self) -> None:
+        """Read the title, then let the tree go before html-to-markdown copies the page (``mode="api"``)."""
+        _ = self.page_title
+        self.tree = None
+
+    def _parsed(self) -> HtmlElement | None:
+        """The tree, parsed again from :attr:`markup` when it was not kept (``mode="api"``)."""
+        return self.tree if self.tree is not None else _parse(self.markup)
 
     def run(self) -> None:
         """Extract the text of this mode; an extractor failure is noted, never raised."""
@@ -180,7 +207,12 @@ class HtmlReading:
             if self.mode == "api":
                 self.main = (_markdown(self.markup), None)
             else:
-                self.main = _trafilatura(self.tree, self.url, markdown=self.mode == "main", fast=self.fast)
+                tree = self._parsed()
+                self.main = (
+                    (None, None)
+                    if tree is None
+                    else _trafilatura(tree, self.url, markdown=self.mode == "main", fast=self.fast)
+                )
         except Exception as exc:  # the extractors raise many types on hostile markup
             self.error = type(exc).__name__
 
@@ -243,6 +275,7 @@ def prepare_html(
     notes: list[str] = []
     declaration = _XML_DECL.match(html)
     markup, scripts = _drop_raw_text(html[declaration.end() :] if declaration else html)
+    markup = _INVALID_XML_CHARS.sub("", markup)
     if len(markup) > max_chars:
         notes.append(f"html_truncated: markup capped at {max_chars} characters (of {len(markup)})")
         markup = markup[:max_chars]
@@ -264,9 +297,11 @@ def prepare_html(
             notes.append(
                 f"html_too_complex: more than {MAX_HTML_ATTRIBUTES} attributes; main-text extraction skipped"
             )
-    return HtmlReading(
-        tree, url, js_only, too_complex, tuple(notes), mode, markup if mode == "api" else "", fast
-    )
+    if mode != "api":
+        return HtmlReading(tree, url, js_only, too_complex, tuple(notes), mode, "", fast)
+    reading = HtmlReading(tree, url, js_only, too_complex, tuple(notes), mode, markup, fast)
+    reading.release_tree()
+    return reading
 
 
 def _trafilatura(
@@ -302,7 +337,9 @@ def _trafilatura(
     text = getattr(result, "text", None) if result is not None else None
     if not isinstance(text, str) or not text:
         return None, None
-    return text, _trafilatura_title(tree)
+    # NFC, as trafilatura's extract() returns its text (bare_extraction does not): pages that write "é" as
+    # "e" + U+0301 then match what a reader types and what trafilatura's evaluation snippets hold.
+    return unicodedata.normalize("NFC", text), _trafilatura_title(tree)
 
 
 def _trafilatura_title(tree: HtmlElement) -> str | None:
@@ -337,8 +374,13 @@ def _markdown(markup: str) -> str:
 _CLOSING_TAGS = {name: re.compile(rf"</{name}", re.I) for name in ("script", "style", "template")}
 
 
+# Schema.org data, not code: trafilatura reads a JSON-LD ``articleBody`` when the markup holds little
+# text (its ``baseline``), so blanking it lost whole articles (a page's 4,752 characters became 144).
+_JSON_LD_TYPE = re.compile(r"\stype\s*+=\s*+[\"']?+application/ld\+json", re.I)
+
+
 def _drop_raw_text(html: str) -> tuple[str, _Scripts]:
-    """Remove the contents of script/style/template elements in one linear pass; count scripts."""
+    """Remove the contents of script/style/template elements (JSON-LD kept) in one pass; count scripts."""
     pieces: list[str] = []
     count = inline = external = 0
     position = 0
@@ -358,14 +400,17 @@ def _drop_raw_text(html: str) -> tuple[str, _Scripts]:
         found = _CLOSING_TAGS[name].search(html, open_end + 1)
         close = -1 if found is None else found.start()
         body_end = len(html) if close == -1 else close
+        opening = html[match.end() : open_end]
         if name == "script":
             count += 1
-            if re.search(r"\ssrc\s*=", html[match.end() : open_end], re.I):
+            if re.search(r"\ssrc\s*=", opening, re.I):
                 external += 1
             inline += body_end - open_end - 1
         if close == -1:
             pieces.append(f"</{name}>")
             break
+        if name == "script" and _JSON_LD_TYPE.search(opening):
+            pieces.append(html[open_end + 1 : close])  # data trafilatura reads: kept
         position = close
     return "".join(pieces), _Scripts(count, inline, external)
 

@@ -25,6 +25,13 @@ the ``charset`` of the ``Content-Type`` header, for HTML a ``<meta charset>`` / 
 first 4 KiB, then detection (strict UTF-8 first, then charset-normalizer). Labels are mapped the way
 browsers do (``iso-8859-1``/``us-ascii`` → ``cp1252``, ``shift_jis`` → ``cp932``...). If nothing decodes
 strictly, the best candidate decodes with U+FFFD replacements and a note says so.
+
+UTF-8 (declared, or undeclared and tried first) that *mostly* decodes is kept, its few undecodable
+bytes replaced with U+FFFD and noted ``charset_replaced``: at least :data:`_MOSTLY` times as many
+non-ASCII characters decode as fail. A UTF-8 page with one stray Latin-1 byte in a script comment is UTF-8 (as
+browsers show it and as trafilatura's ``decode_file`` reads it), not the cp1250 charset-normalizer
+guessed for the whole body, which turned every "ä" into "Ă¤". A page in another charset declared as
+UTF-8 fails on nearly every non-ASCII byte and still falls through to the next candidate.
 """
 
 from __future__ import annotations
@@ -54,6 +61,8 @@ _PDF_HEADER_WINDOW = 1024
 _META_WINDOW = 4096
 # charset-normalizer is given at most this many bytes: enough to decide, bounded in time.
 _DETECT_WINDOW = 256 * 1024
+# A body is "mostly" UTF-8 when at least this many non-ASCII characters decode per sequence that fails.
+_MOSTLY = 10
 # A body this large is only checked for being JSON by its first and last bytes.
 _JSON_PARSE_LIMIT = 2_000_000
 
@@ -287,7 +296,7 @@ def decode_body(body: bytes, header_charset: str | None, *, html: bool) -> Decod
             label = match.group(1).decode("ascii", "replace")
             # A meta tag read as ASCII cannot really mean UTF-16 (WHATWG: treat as UTF-8).
             candidates.append(("utf-8" if label.lower().startswith("utf-16") else label, "meta"))
-    first_failed: str | None = None
+    failed: list[str] = []
     for label, source in candidates:
         codec = _codec_for(label)
         if codec is None:
@@ -297,24 +306,51 @@ def decode_body(body: bytes, header_charset: str | None, *, html: bool) -> Decod
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
+            mostly = _mostly_utf8(data) if codec == "utf-8" else None
+            if mostly is not None:
+                text, replaced = mostly
+                notes.append(_replaced_note(replaced, codec))
+                return Decoded(text, codec, source, tuple(notes))
             notes.append(f"charset_wrong: {source} declares {label!r} but the bytes are not {codec}")
-            first_failed = first_failed or codec
+            failed.append(codec)
             continue
         return Decoded(text, codec, source, tuple(notes))
     data = body
     try:
         return Decoded(data.decode("utf-8"), "utf-8", "detected", tuple(notes))
     except UnicodeDecodeError:
-        pass
+        mostly = None if "utf-8" in failed else _mostly_utf8(data)
+        if mostly is not None:
+            text, replaced = mostly
+            notes.append(_replaced_note(replaced, "utf-8"))
+            return Decoded(text, "utf-8", "detected", tuple(notes))
     detected = _detect(data)
     if detected is not None:
         try:
             return Decoded(data.decode(detected), detected, "detected", tuple(notes))
         except UnicodeDecodeError:
             pass
-    codec = first_failed or detected or "utf-8"
-    notes.append(f"charset_replaced: undecodable bytes replaced with U+FFFD using {codec}")
-    return Decoded(data.decode(codec, errors="replace"), codec, "fallback", tuple(notes))
+    codec = failed[0] if failed else (detected or "utf-8")
+    text = data.decode(codec, errors="replace")
+    notes.append(_replaced_note(text.count("\ufffd"), codec))
+    return Decoded(text, codec, "fallback", tuple(notes))
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """The text and its count of U+FFFD when ``data`` is mostly UTF-8 (see :data:`_MOSTLY`).
+
+    UTF-8 only: its multi-byte sequences are self-checking, so text in another charset almost never
+    decodes as UTF-8 by chance; UTF-16 or a single-byte charset "decodes" nearly any bytes into garbage.
+    """
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    # Counted in C: the characters that are not ASCII, less the replacements among them.
+    decoded = len(text) - len(text.encode("ascii", "ignore")) - replaced
+    return (text, replaced) if decoded >= _MOSTLY * replaced else None
+
+
+def _replaced_note(replaced: int, codec: str) -> str:
+    return f"charset_replaced: {replaced} undecodable byte sequence(s) replaced with U+FFFD using {codec}"
 
 
 _BOM_BYTES = {name: bom for bom, name in _BOMS}
