@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from http.server import ThreadingHTTPServer
 from typing import Any
@@ -21,6 +22,14 @@ class LoopbackServer(ThreadingHTTPServer):
     # requests, the emulator's fetches hitting the corpus) overflowed it and 11-26 % of 100
     # simultaneous connections were reset. The kernel caps it at net.core.somaxconn anyway.
     request_queue_size = LISTEN_BACKLOG
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        # The stdlib's handlers write the status line and headers, then the body, in separate sends:
+        # with Nagle's algorithm on, the body waits for the client's delayed ACK (~40 ms on Linux) on
+        # every response. Measured: a sequential corpus fetch of a 2 KB page took 52 ms with it on.
+        connection, address = super().get_request()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection, address
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up early (a fetcher refusing a 404 or an oversized body, an SDK client
