@@ -155,13 +155,15 @@ def truncate_to_tokens(text: str, max_tokens: int) -> str:
             continue
         # The limit falls in this chunk: the chunks before it count ``used`` (their cuts are the same
         # in any prefix), so cut this one to the tokens left.
+        # The prefix's count is ``used`` plus its tail's (the tail starts at a chunk boundary and is
+        # shorter than a chunk), so only the tail is encoded again.
         head, keep = text[:start], max_tokens - used
         while keep > 0:
             # A token prefix may end inside a multi-byte character; drop the partial bytes.
-            cut = head + _decode_prefix(tokens[:keep])
+            tail = _decode_prefix(tokens[:keep])
             # Re-encoding a prefix can merge differently at the cut; shrink until it fits.
-            if count_tokens(cut) <= max_tokens:
-                return cut
+            if used + len(_encode(tail)) <= max_tokens:
+                return head + tail
             keep -= 1
         return head
     return text
