@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import zlib
 
+from webfetch_kit.lab.hostile import write_pdf
+
 FIRST_PAGE_TEXT = "The first page reads at once."
 
 
@@ -27,13 +29,4 @@ def hostile_pdf(pages: int = 100, *, light_first: bool = False, repeats: int = 2
     for number in range(pages):
         contents = 5 if light_first and number == 0 else 4
         objects.append(f"{page}/Contents {contents} 0 R >>".encode())
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return write_pdf(objects)

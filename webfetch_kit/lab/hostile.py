@@ -35,6 +35,7 @@ __all__ = [
     "pdf_bomb",
     "sniff_backtrack",
     "whitespace",
+    "write_pdf",
 ]
 
 _XML_DECLARATION = b'<?xml version="1.0"?>'
@@ -111,6 +112,15 @@ def _build_pdf_bomb() -> bytes:
     ]
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources 4 0 R >>"
     objects += [page] * PDF_BOMB_PAGES
+    return write_pdf(objects)
+
+
+def write_pdf(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1; object 1 is the catalog), with its cross-reference table.
+
+    The lab's hostile PDFs (and the tests' own) are built with it: they share content streams between
+    pages, which pypdf's writer cannot express.
+    """
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, 1):
