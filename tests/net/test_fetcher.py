@@ -6,6 +6,7 @@ import asyncio
 import base64
 import gzip
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -554,19 +555,28 @@ def test_a_malformed_redirect_location_is_inaccessible_not_a_kit_error(
 def test_a_tokenizer_failure_is_an_outcome(
     site: CorpusSite, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from webfetch_kit.net import fetcher as fetcher_module
+    from webfetch_kit import tokens
 
-    def broken(text: str) -> int:
+    def broken(text: str) -> list[int]:
         raise TokenizerError("the packaged encoding is damaged")
 
-    monkeypatch.setattr(fetcher_module, "count_tokens", broken)
-    url = site.url("lab.example.net/ok")
-    with caplog.at_level(logging.ERROR):
-        one = make(site).fetch(url)
-        many = make(site).fetch_many([url, url], progress=False)
-    for outcome in (one, *many):
-        assert outcome.error_code == "unavailable"
-        assert outcome.detail == "the kit's offline tokenizer failed: the packaged encoding is damaged"
+    # Broken here (pages read inline are counted in this process) and in the pool's worker (pages it
+    # reads are counted there): wherever this page is read, its count fails.
+    monkeypatch.setattr(tokens, "_encode", broken)
+    here = str(Path(__file__).parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])))
+    pool = ExtractionPool(1, warm=("webfetch_kit.net.reader", "broken_tokenizer"))
+    small, large = site.url("lab.example.net/ok"), site.url("docs.example.com/guide/web-fetch")
+    with caplog.at_level(logging.ERROR), pool.acquire():
+        # A long deadline: the large pages must reach the worker even when its start-up is slow.
+        one = make(site, pool=pool, deadline=60.0).fetch(small)
+        many = make(site, pool=pool, deadline=60.0).fetch_many([small, large, large], progress=False)
+    here_failed = "the kit's offline tokenizer failed: the packaged encoding is damaged"
+    worker_failed = "the kit's offline tokenizer failed: the worker's packaged encoding is damaged"
+    assert one.detail == here_failed  # a lone small page, no worker warm: read and counted inline
+    assert many[0].detail in (here_failed, worker_failed)  # inline or not: when the worker warmed up
+    assert [many[1].detail, many[2].detail] == [worker_failed, worker_failed]  # always in the worker
+    assert all(o.error_code == "unavailable" for o in (one, *many))
     assert caplog.records == []  # not logged as a bug of the kit
 
 

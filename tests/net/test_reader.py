@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,11 +10,13 @@ from pathlib import Path
 import pytest
 from hostile_pdf import FIRST_PAGE_TEXT, hostile_pdf
 
-from webfetch_kit.errors import ContentError
+from webfetch_kit import tokens
+from webfetch_kit.errors import ContentError, TokenizerError
 from webfetch_kit.net.pool import ExtractionPool
-from webfetch_kit.net.reader import INLINE_HTML_BYTES, pdf_page_texts, read_bounded
+from webfetch_kit.net.reader import _WARM, INLINE_HTML_BYTES, pdf_page_texts, read_bounded, read_counted
 from webfetch_kit.problem import Problem
 from webfetch_kit.reading.extract import Document, extract_document
+from webfetch_kit.tokens import count_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 PAPERS = ROOT / "data" / "corpus" / "papers.example.net"
@@ -135,3 +138,69 @@ def test_a_pdf_that_never_finishes_raises_with_the_pages_it_got(pool: Extraction
     assert caught.value.problem == Problem(
         "unavailable", "pdf_timeout: text extracted from 1 of 100 pages in 3 s"
     )
+
+
+# --- counted where it was read -------------------------------------------------------------------
+
+
+@pytest.fixture
+def broken_worker_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExtractionPool]:
+    """A one-worker pool whose worker imported ``broken_tokenizer``: every count made there fails."""
+    here = str(Path(__file__).parent)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])))
+    workers = ExtractionPool(1, warm=(*_WARM, "broken_tokenizer"))
+    with workers.acquire():
+        yield workers
+    assert workers.pids == ()
+
+
+@pytest.mark.parametrize("path", [ARTICLE, WEB_FETCH], ids=["inline-sized", "pool-sized"])
+def test_read_counted_gives_the_document_and_its_count(pool: ExtractionPool, path: Path) -> None:
+    body = path.read_bytes()
+    for mode in ("text", "api"):
+        expected = extract_document(body, "text/html", "https://x.example/a", mode=mode)
+        assert isinstance(expected, Document)
+        counted = read_counted(body, "text/html", url="https://x.example/a", mode=mode, pool=pool)
+        assert counted == (expected, int(count_tokens(expected.text)))
+    assert read_counted(b"\x89PNG\r\n\x1a\n", "image/png", pool=pool) == Problem(
+        "unsupported_content_type",
+        "content type image/png is not supported (only text and PDF are supported)",
+    )
+
+
+def test_a_page_read_in_a_worker_is_counted_there(broken_worker_pool: ExtractionPool) -> None:
+    # The worker's tokenizer is broken, this process's is not: the failure can only come from there.
+    assert len(WEB_FETCH.read_bytes()) > INLINE_HTML_BYTES  # read in the worker, warm or not
+    with pytest.raises(TokenizerError) as caught:
+        read_counted(WEB_FETCH.read_bytes(), "text/html", mode="api", pool=broken_worker_pool)
+    assert str(caught.value) == "the worker's packaged encoding is damaged"
+    # read_bounded does not count: the same worker reads the same page.
+    assert read_bounded(WEB_FETCH.read_bytes(), "text/html", mode="api", pool=broken_worker_pool) == (
+        extract_document(WEB_FETCH.read_bytes(), "text/html", mode="api")
+    )
+
+
+def test_a_fallback_built_at_the_bound_is_counted_by_the_caller(
+    broken_worker_pool: ExtractionPool,
+) -> None:
+    # Stopped at its bound, the worker hands back the visible text uncounted; it is counted here (the
+    # broken worker tokenizer is never asked).
+    counted = read_counted(_tide_log(), "text/html", html_timeout=0.01, mode="text", pool=broken_worker_pool)
+    assert not isinstance(counted, Problem)
+    document, count = counted
+    assert document.note("extraction_timeout") == "extraction_timeout: trafilatura took longer than 0.01 s"
+    assert count == int(count_tokens(document.text)) > 200_000
+
+
+def test_an_inline_read_is_counted_in_this_process(
+    pool: ExtractionPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(text: str) -> list[int]:
+        raise TokenizerError("this process's encoding is damaged")
+
+    monkeypatch.setattr(tokens, "_encode", broken)
+    assert not pool.warm and len(ARTICLE.read_bytes()) <= INLINE_HTML_BYTES
+    with pytest.raises(TokenizerError) as caught:
+        read_counted(ARTICLE.read_bytes(), "text/html", mode="text", pool=pool)
+    assert str(caught.value) == "this process's encoding is damaged"
+    assert pool.pids == ()  # read (and counted) inline: no worker was started

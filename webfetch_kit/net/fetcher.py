@@ -59,7 +59,7 @@ from .cache import CachedFetch, FetchCache
 from .guard import NetGuard, PinnedTarget, Refusal, Resolver, make_client_kwargs, system_resolver
 from .loopthread import kit_loop, run_sync
 from .pool import GRACE, ExtractionPool, PoolLease
-from .reader import DEFAULT_HTML_TIMEOUT, DEFAULT_PDF_TIMEOUT, read_bounded, shared_pool
+from .reader import DEFAULT_HTML_TIMEOUT, DEFAULT_PDF_TIMEOUT, read_counted, shared_pool
 
 if TYPE_CHECKING:
     from anthropic.types import WebFetchToolResultBlockParam
@@ -542,12 +542,13 @@ class Fetcher:
         read = await asyncio.get_running_loop().run_in_executor(
             None,
             functools.partial(
-                _extract_and_count,
+                # Counted once per network fetch and kept in the cache entry: a hit must not re-tokenise.
+                read_counted,
                 data,
                 content_type,
                 str(url),
-                self.extract_mode,
-                self._extraction_pool(),
+                mode=self.extract_mode,
+                pool=self._extraction_pool(),
                 html_timeout=min(DEFAULT_HTML_TIMEOUT, budget),
                 pdf_timeout=min(DEFAULT_PDF_TIMEOUT, budget),
             ),
@@ -647,25 +648,6 @@ def _release_all(leases: list[PoolLease]) -> None:
         except IndexError:  # none left (close() and the finalizer may race)
             return
         lease.release()
-
-
-def _extract_and_count(
-    body: bytes,
-    content_type: str,
-    url: str,
-    mode: ExtractMode,
-    pool: ExtractionPool,
-    *,
-    html_timeout: float = DEFAULT_HTML_TIMEOUT,
-    pdf_timeout: float = DEFAULT_PDF_TIMEOUT,
-) -> tuple[Document, int] | Problem:
-    # Counted once per network fetch and kept in the cache entry: a cache hit must not re-tokenise.
-    document = read_bounded(
-        body, content_type, url, mode=mode, pool=pool, html_timeout=html_timeout, pdf_timeout=pdf_timeout
-    )
-    if isinstance(document, Problem):
-        return document
-    return document, int(count_tokens(document.text))
 
 
 def _progress_bar(total: int, *, enabled: bool) -> Any:
