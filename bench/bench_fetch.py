@@ -11,14 +11,15 @@ sides. Run with ``make bench`` or ``.venv/bin/python bench/bench_fetch.py``.
    (``webfetch-kit serve-corpus``), as a web server would be, so serving its pages is not counted as
    the fetcher's work; the fetcher's corpus transport is pointed at that server's port.
    The pages are the same on every side; "2 workers / 1 worker" is the use of the second core.
-2. Real pages: trafilatura's evaluation set (``TRAFILATURA_REPO``, read at run time from a local copy,
-   as ``bench_extract`` does; skipped without it), :data:`REAL_PAGES` pages evenly spread, served as they
-   are (``text/html``, no charset) by a child process on 127.0.0.1 and fetched with the fetcher's own HTTP
-   client (no injected transport: the path a real fetch takes), ``fetch_many`` at concurrency 8 with one
-   and two warm workers, in both modes. These pages are what issue #12's targets were measured on: a
-   real article costs trafilatura ~40 ms, against ~12 ms for a corpus page, so the parent's fixed share
-   per fetch (HTTP, the guard) weighs less. The CPU time of the parent, the workers and the server per
-   page is printed beside the rates, to show what bounds the second core.
+2. Real pages: the article extraction benchmark's 181 pages (``ARTICLE_BENCHMARK_REPO``, the set issue
+   #12 was measured on) and :data:`REAL_PAGES` pages of trafilatura's evaluation set evenly spread
+   (``TRAFILATURA_REPO``), read at run time from local copies as ``bench_extract`` does (a set without
+   one is skipped), served as they are (``text/html``, no charset) by a lean child process on 127.0.0.1
+   and fetched with the fetcher's own HTTP client (no injected transport: the path a real fetch takes),
+   ``fetch_many`` at concurrency 8 with one and two warm workers, in both modes. A real article costs
+   trafilatura ~40 ms, against ~12 ms for a corpus page, so the parent's fixed share per fetch (HTTP,
+   the guard) weighs less. The CPU time of the fetcher's process, the workers and the server per page is
+   printed beside the rates: it is what bounds the use of the second core.
 3. A cache hit with an injected transport (the corpus) and without one (a real client would load the
    CA bundle): the hit must not build a client either way.
 """
@@ -131,22 +132,32 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def real_pages(repo: str | None) -> None:
-    if not repo or not Path(repo).exists():
-        print("real pages: skipped (set TRAFILATURA_REPO to a local copy of github.com/adbar/trafilatura)")
-        return
-    from bench_extract import load_pages
+def real_pages() -> None:
+    from bench_extract import SETS, load_articles, load_pages
 
-    pages = load_pages(Path(repo), REAL_PAGES)
+    for key, variable, load in (
+        ("articles", "ARTICLE_BENCHMARK_REPO", load_articles),
+        ("trafilatura", "TRAFILATURA_REPO", lambda path: load_pages(path, REAL_PAGES)),
+    ):
+        repo = os.environ.get(variable)
+        if not repo or not Path(repo).exists():
+            print(f"real pages: {SETS[key][0]} skipped (set {variable} to a local copy of {SETS[key][1]})")
+            continue
+        bodies = [page.body for page in load(Path(repo))]
+        print(f"real pages: {len(bodies)} pages of {SETS[key][0]}")
+        real_pages_of(bodies)
+    print("target: 2 workers >= 1.7x one worker (issue #12, on real pages)")
+
+
+def real_pages_of(bodies: list[bytes]) -> None:
     port = free_port()
     with tempfile.TemporaryDirectory() as directory:
-        for index, page in enumerate(pages):
-            Path(directory, f"{index}.html").write_bytes(page.body)
+        for index, body in enumerate(bodies):
+            Path(directory, f"{index}.html").write_bytes(body)
         argv = [sys.executable, __file__, "--serve", directory, str(port)]
         with child_server(argv, port) as server_pid:
-            urls = [f"http://127.0.0.1:{port}/{index}.html" for index in range(len(pages))]
-            size = sum(len(page.body) for page in pages) / len(pages) / 1024
-            print(f"real pages: {len(urls)} of trafilatura's evaluation set ({size:.0f} KB each on average)")
+            urls = [f"http://127.0.0.1:{port}/{index}.html" for index in range(len(bodies))]
+            print(f"  {sum(map(len, bodies)) / len(bodies) / 1024:.0f} KB a page on average")
             rates: dict[tuple[ExtractMode, int], float] = {}
             for mode in MODES:
                 for workers in (1, 2):
@@ -171,7 +182,6 @@ def real_pages(repo: str | None) -> None:
             for mode in MODES:
                 ratio = rates[mode, 2] / rates[mode, 1]
                 print(f"{mode:<4} real pages ratio 2 workers / 1 worker at concurrency 8: {ratio:.2f}")
-    print("target: 2 workers >= 1.7x one worker (issue #12, on real pages)")
 
 
 def main() -> None:
@@ -228,7 +238,7 @@ def main() -> None:
         print(f"cache hit {name}: median {ms:.2f} ms over {HITS}")
     with_t, without_t = hit_ms["with the corpus transport"], hit_ms["without a transport"]
     print(f"ratio cache hit without / with transport: {without_t / with_t:.2f}")
-    real_pages(os.environ.get("TRAFILATURA_REPO"))
+    real_pages()
 
 
 if __name__ == "__main__":
