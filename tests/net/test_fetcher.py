@@ -744,6 +744,31 @@ def test_a_pdf_still_parsing_at_the_deadline_keeps_its_pages_and_no_worker_outli
         assert warm not in pool.pids
 
 
+def test_two_hostile_pdfs_do_not_starve_an_ordinary_page(site: CorpusSite) -> None:
+    # Two PDFs that would each hold a worker for their whole bound, and an ordinary page, at once on two
+    # warm workers: the PDFs share one worker (the heavy lane), so the page is read in full on the other
+    # instead of waiting out its bound and coming back as its fallback.
+    pool = ExtractionPool(2)
+    with pool.acquire():
+        pool.start()
+        while True:
+            with pool._lock:
+                if all(slot.ready or slot.poll_ready() for slot in pool._slots):
+                    break
+            threading.Event().wait(0.01)
+        bomb, page = (
+            site.url("lab.example.net/hostile/pdf-bomb"),
+            site.url("docs.example.com/guide/web-fetch"),
+        )
+        with make(site, pool=pool, cache=False) as fetcher:
+            first, second, ordinary = fetcher.fetch_many([bomb, bomb, page], progress=False)
+    assert ordinary.ok and ordinary.document is not None
+    assert ordinary.document.notes == ("charset_source: header",)  # no extraction_timeout, no fallback
+    assert "web_fetch" in ordinary.document.text
+    for outcome in (first, second):  # each ends inside the 5 s deadline: partial pages, or not opened
+        assert outcome.ok or outcome.error_code == "unavailable", outcome.detail
+
+
 def test_closing_a_fetcher_leaves_a_transport_it_was_given_open_for_the_others(site: CorpusSite) -> None:
     # The emulator gives every fetch's Fetcher the one corpus transport: closing one Fetcher's client
     # must not close it under the fetches still running on other batch workers.

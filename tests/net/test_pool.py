@@ -123,3 +123,37 @@ def test_close_stops_the_workers_at_once(pool: ExtractionPool) -> None:
 def test_bad_worker_counts_are_config_errors(workers: object) -> None:
     with pytest.raises(ConfigError, match=r"^workers must be a positive whole number, got "):
         ExtractionPool(workers)  # type: ignore[arg-type]
+
+
+def test_heavy_jobs_leave_one_worker_for_the_light_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(HERE))
+    pool = ExtractionPool(2, grace=0.2)
+    with pool.acquire():
+        pool.start()
+        while True:  # both workers started: a free slot below is a warm one
+            with pool._lock:
+                if all(slot.ready or slot.poll_ready() for slot in pool._slots):
+                    break
+            threading.Event().wait(0.01)
+        holding = threading.Thread(
+            target=pool.run,
+            args=(pool_jobs.forever, ()),
+            kwargs={"timeout": 60, "label": "60 s", "heavy": True},
+        )
+        holding.start()
+        try:
+            while not any(slot.busy for slot in pool._slots):
+                threading.Event().wait(0.01)
+            # One heavy job runs: a second waits (and here runs out of time), a light one runs at once.
+            heavy = pool.run(pool_jobs.quick, ("heavy",), timeout=0.3, label="0.3 s", heavy=True)
+            light = pool.run(pool_jobs.quick, ("light",), timeout=60, label="60 s")
+        finally:
+            pool.close()  # ends the holding job ("lost")
+            holding.join()
+    assert heavy == PoolAnswer("no_worker", detail="no worker became free within the time bound")
+    assert (light.status, light.value[0]) == ("done", "light")
+
+
+def test_one_worker_runs_heavy_jobs_too(pool: ExtractionPool) -> None:
+    answer = pool.run(pool_jobs.quick, ("heavy",), timeout=60, label="60 s", heavy=True)
+    assert (answer.status, answer.value[0]) == ("done", "heavy")

@@ -6,6 +6,11 @@ running and holding the GIL; only a process can be stopped. So HTML extraction a
 
 * **Slots.** One worker process per slot, sized to the cores (more workers than cores only add memory):
   one job at a time each, so ``fetch_many`` reads as many pages at once as there are cores.
+* **A lane for light jobs.** A job marked ``heavy`` (a PDF: its size says nothing about its cost, and
+  its bound is 20 s against HTML's 5 s) may take at most ``workers - 1`` slots when there are two or
+  more, so one slot is always left for the light ones: two hostile PDFs cannot hold every worker while
+  an ordinary page waits out its bound for a slot and comes back as its fallback. Heavy jobs wait for
+  each other instead (ordinary PDFs take 0.05-0.2 s). With one worker there is no lane to keep.
 * **Kill.** Each job has a budget (the caller's timeout, time spent waiting for a slot included). The
   worker (:mod:`webfetch_kit.net.worker`) runs the job on a thread and, at the budget, answers with the
   job's honest partial result (a PDF's pages read so far, the HTML fallback) and ends; the pool then kills
@@ -92,6 +97,7 @@ class _Slot:
         self.outgoing: Connection | None = None
         self.ready = False
         self.busy = False
+        self.heavy = False  # the job it runs now is heavy
         self.generation = -1
 
     def start(self, warm: Sequence[str], generation: int) -> None:
@@ -249,7 +255,13 @@ class ExtractionPool:
     # --- jobs -------------------------------------------------------------------------------------
 
     def run(
-        self, factory: Callable[..., Any], args: tuple[Any, ...], *, timeout: float, label: str
+        self,
+        factory: Callable[..., Any],
+        args: tuple[Any, ...],
+        *,
+        timeout: float,
+        label: str,
+        heavy: bool = False,
     ) -> PoolAnswer:
         """Run ``factory(*args)``'s job in a worker, within ``timeout`` seconds (waiting for a slot included).
 
@@ -259,13 +271,15 @@ class ExtractionPool:
             args: its arguments (pickled to the worker).
             timeout: seconds from now until the job's result is due.
             label: what ``finish`` is told when the job overran, e.g. ``"5 s"``.
+            heavy: the job may run long (a PDF): it waits while ``workers - 1`` heavy jobs run, so a
+                slot stays free for light ones (see the module docstring).
 
         Raises:
             WorkerError: the job raised in the worker (a bug: its traceback is the message).
         """
         deadline = time.monotonic() + max(0.0, timeout)
         with self.acquire():
-            slot = self._take(deadline)
+            slot = self._take(deadline, heavy)
             if slot is None:
                 return PoolAnswer("no_worker", detail="no worker became free within the time bound")
             try:
@@ -275,23 +289,27 @@ class ExtractionPool:
                 raise
             finally:
                 with self._lock:
-                    slot.busy = False
+                    slot.busy = slot.heavy = False
                     self._lock.notify_all()
 
-    def _take(self, deadline: float) -> _Slot | None:
+    def _take(self, deadline: float, heavy: bool) -> _Slot | None:
         with self._lock:
             self._start_missing()
             while True:
                 idle = [slot for slot in self._slots if not slot.busy and slot.process is not None]
-                if idle:
+                lane_full = heavy and self.workers > 1 and self._heavy_running() >= self.workers - 1
+                if idle and not lane_full:
                     slot = next((s for s in idle if s.ready), idle[0])
-                    slot.busy = True
+                    slot.busy, slot.heavy = True, heavy
                     return slot
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return None
                 self._lock.wait(remaining)
                 self._start_missing()
+
+    def _heavy_running(self) -> int:
+        return sum(1 for slot in self._slots if slot.busy and slot.heavy)
 
     def _run_on(self, slot: _Slot, job: tuple[Any, tuple[Any, ...], float, str]) -> PoolAnswer:
         factory, args, deadline, label = job

@@ -253,9 +253,11 @@ def _read(
                 reading.run()
                 return _Read(reading.document())
         # A text body above the inline size goes too: the worker types it, and it has no slow step.
-        timeout = pdf_timeout if _looks_like_pdf(body, content_type) else html_timeout
+        pdf = _looks_like_pdf(body, content_type)
+        timeout = pdf_timeout if pdf else html_timeout
         label = f"{timeout:.3g} s"
-        answer = workers.run(_read_job, (body, content_type, url, mode, count), timeout=timeout, label=label)
+        args = (body, content_type, url, mode, count)
+        answer = workers.run(_read_job, args, timeout=timeout, label=label, heavy=pdf)
         if answer.status in ("done", "stopped"):
             read: _Read = answer.value
             if isinstance(read.document, Document) and read.document.is_pdf:
@@ -265,7 +267,7 @@ def _read(
 
 
 def _looks_like_pdf(body: bytes, content_type: str) -> bool:
-    # Only picks the time bound; the worker decides the type (reading.sniff) for real.
+    # Only picks the time bound and the pool's heavy lane; the worker decides the type (reading.sniff).
     return b"%PDF-" in body[:1024] or "pdf" in content_type.lower()
 
 
@@ -305,7 +307,7 @@ def pdf_page_texts(
     if b"%PDF-" not in data[:1024]:
         raise ContentError(Problem("unsupported_content_type", "not a PDF (no %PDF- header)"))
     label = f"{timeout:.3g} s"
-    answer = pool.run(_pdf_job, (data, max_pages), timeout=timeout, label=label)
+    answer = pool.run(_pdf_job, (data, max_pages), timeout=timeout, label=label, heavy=True)
     if answer.status == "lost":
         raise ContentError(Problem("unavailable", f"the PDF reader ended while reading: {answer.detail}"))
     result: PdfResult | Problem = (
