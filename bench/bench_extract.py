@@ -137,7 +137,7 @@ def _norm(text: str) -> str:
 
 
 class Repo:
-    """Files of a trafilatura checkout: a work tree, or a bare git directory read with git cat-file."""
+    """Files of a checkout: a work tree, or a bare git directory read with git cat-file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -164,28 +164,37 @@ class Repo:
         self._batch.stdout.read(1)  # the newline after the object
         return data
 
+    def index(self, relative: str, what: str) -> dict[str, dict[str, Any]]:
+        """The set's JSON index at ``relative`` (exits, saying so, when this is not a copy of ``what``)."""
+        raw = self.read(relative)
+        if raw is None:
+            raise SystemExit(f"bench_extract: {self.path} has no {relative} (not {what}?)")
+        index: dict[str, dict[str, Any]] = json.loads(raw)
+        return index
+
     def close(self) -> None:
         if self._batch is not None:
             assert self._batch.stdin is not None
             self._batch.stdin.close()
             self._batch.wait()
 
+    def __enter__(self) -> Repo:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 def load_pages(repo_path: Path, limit: int | None) -> list[Page]:
-    repo = Repo(repo_path)
-    try:
-        raw = repo.read("tests/evaldata.json")
-        if raw is None:
-            raise SystemExit(f"bench_extract: {repo_path} has no tests/evaldata.json (not trafilatura?)")
-        evaldata: dict[str, dict[str, Any]] = json.loads(raw)
+    """trafilatura's evaluation pages (``tests/cache``, ``tests/eval``) with their snippets, evenly spread."""
+    with Repo(repo_path) as repo:
+        evaldata = repo.index("tests/evaldata.json", "trafilatura")
         pages = []
         for url in sorted(evaldata):
             item = evaldata[url]
             body = repo.read(f"tests/cache/{item['file']}") or repo.read(f"tests/eval/{item['file']}")
             if body is not None:
                 pages.append(Page(url, body, list(item["with"]), list(item["without"])))
-    finally:
-        repo.close()
     if limit is not None and limit < len(pages):
         stride = len(pages) / limit  # an even spread over the (sorted) set, the same every run
         pages = [pages[int(i * stride)] for i in range(limit)]
@@ -194,22 +203,14 @@ def load_pages(repo_path: Path, limit: int | None) -> list[Page]:
 
 def load_articles(repo_path: Path) -> list[Page]:
     """The article benchmark's pages (``html/<id>.html.gz``), true bodies from ``ground-truth.json``."""
-    repo = Repo(repo_path)
-    try:
-        raw = repo.read("ground-truth.json")
-        if raw is None:
-            raise SystemExit(f"bench_extract: {repo_path} has no ground-truth.json (not the benchmark?)")
-        truth: dict[str, dict[str, Any]] = json.loads(raw)
+    with Repo(repo_path) as repo:
+        truth = repo.index("ground-truth.json", "the article extraction benchmark")
         pages = []
         for key in sorted(truth):
             packed = repo.read(f"html/{key}.html.gz")
             if packed is not None:
-                body = gzip.decompress(packed)
-                pages.append(
-                    Page(str(truth[key].get("url", key)), body, truth=truth[key].get("articleBody", ""))
-                )
-    finally:
-        repo.close()
+                url, body = str(truth[key].get("url", key)), gzip.decompress(packed)
+                pages.append(Page(url, body, truth=truth[key].get("articleBody", "")))
     return pages
 
 
