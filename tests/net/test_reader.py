@@ -204,3 +204,30 @@ def test_an_inline_read_is_counted_in_this_process(
         read_counted(ARTICLE.read_bytes(), "text/html", mode="text", pool=pool)
     assert str(caught.value) == "this process's encoding is damaged"
     assert pool.pids == ()  # read (and counted) inline: no worker was started
+
+
+def test_a_bound_that_cuts_only_the_count_keeps_the_finished_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The worker's job as the worker runs it (here in this process): the reading finished, the count was
+    # still going when the bound came: the finished main text comes back, uncounted, for the caller to
+    # count, rather than the visible-text fallback noted extraction_timeout.
+    from webfetch_kit.net import reader
+
+    counting, release = threading.Event(), threading.Event()
+
+    def slow_count(text: str) -> int:
+        counting.set()
+        release.wait()
+        return 0
+
+    monkeypatch.setattr(reader, "count_tokens", slow_count)
+    job = reader._read_job(ARTICLE.read_bytes(), "text/html", "", "text", True)
+    running = threading.Thread(target=job.run)
+    running.start()
+    try:
+        counting.wait()
+        read = job.finish("5 s")
+    finally:
+        release.set()
+        running.join()
+    assert read.document == extract_document(ARTICLE.read_bytes(), "text/html", mode="text")
+    assert (read.tokens, read.tokenizer_failure) == (None, None)

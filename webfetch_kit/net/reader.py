@@ -108,8 +108,8 @@ def _counted() -> Iterator[int]:
 class _Read:
     """What a read job hands back: the document, and its token count when the job was asked to count.
 
-    ``tokens`` is None when the job did not count (not asked, or stopped at its bound: the fallback is
-    counted by the caller); ``tokenizer_failure`` is the encoder's complaint, raised again in the caller
+    ``tokens`` is None when the job did not count (not asked, or its bound came first: the caller counts
+    then); ``tokenizer_failure`` is the encoder's complaint, raised again in the caller
     as the :class:`~webfetch_kit.errors.TokenizerError` it was.
     """
 
@@ -143,7 +143,9 @@ class _ReadJob:
     def finish(self, stopped: str | None) -> _Read:
         if isinstance(self.reading, Problem):
             return _Read(self.reading)
-        if stopped is None and self._done is not None:
+        if self._done is not None:
+            # The reading finished (the bound may have cut only the count short: then the caller counts).
+            # Each field is set only once complete, so what is here can be handed back as it is.
             read = _Read(self._done, self._tokens, self._failure)
         else:
             read = _Read(self.reading.document(stopped))
