@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from anthropic.types import Message, MessageParam
 from pydantic import TypeAdapter
+from tide_search import tide_search
 
 from webfetch_kit.citations import (
     CitationReport,
@@ -588,24 +589,7 @@ def test_a_citation_that_is_not_an_object_is_a_mismatch(malformed_case: Any) -> 
     ],
 )
 def test_search_result_indices(index: Any, status: str, detail: str) -> None:
-    search_result = {
-        "type": "search_result",
-        "source": "https://kb.example.com/tides",
-        "title": "Tides",
-        "content": [{"type": "text", "text": "Tides follow the Moon."}],
-        "citations": {"enabled": True},
-    }
-    conversation = [{"role": "user", "content": [search_result, {"type": "text", "text": "Why?"}]}]
-    citation = {
-        "type": "search_result_location",
-        "cited_text": "Tides follow the Moon.",
-        "search_result_index": index,
-        "source": "https://kb.example.com/tides",
-        "title": "Tides",
-        "start_block_index": 0,
-        "end_block_index": 1,
-    }
-    response = [{"type": "text", "text": "The Moon.", "citations": [citation]}]
+    response, conversation = tide_search(search_result_index=index)
     (result,) = verify(response, conversation)
     assert (result.status, result.detail) == (status, detail)
     render_html(response, conversation)

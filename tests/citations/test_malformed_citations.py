@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from tide_search import tide_search
 
 from webfetch_kit.citations import citations_of, render_html, verify
 from webfetch_kit.citations.fields import MAX_INDEX, describe, fingerprint, index_of
@@ -161,25 +162,7 @@ def test_web_search_citations_with_bad_urls_or_titles(changes: dict[str, Any], d
     ids=lambda v: describe(v) if isinstance(v, dict) else None,
 )
 def test_search_result_citations_with_bad_fields(changes: dict[str, Any], detail: str) -> None:
-    search_result = {
-        "type": "search_result",
-        "source": "https://kb.example.com/tides",
-        "title": "Tides",
-        "content": [{"type": "text", "text": "Tides follow the Moon."}],
-        "citations": {"enabled": True},
-    }
-    conversation = [{"role": "user", "content": [search_result, {"type": "text", "text": "Why?"}]}]
-    citation = {
-        "type": "search_result_location",
-        "cited_text": "Tides follow the Moon.",
-        "search_result_index": 0,
-        "source": "https://kb.example.com/tides",
-        "title": "Tides",
-        "start_block_index": 0,
-        "end_block_index": 1,
-        **changes,
-    }
-    response = [{"type": "text", "text": "The Moon.", "citations": [citation]}]
+    response, conversation = tide_search(**changes)
     assert_mismatch(response, conversation, detail)
 
 
