@@ -10,6 +10,20 @@ from anthropic.types import WebFetchToolResultBlock
 from webfetch_kit.blocks import parse_content_block
 from webfetch_kit.cli import main
 
+# The CLI in a child process in which Ctrl-C (SIGINT) raises KeyboardInterrupt, as in a terminal, even when
+# this test run itself ignores SIGINT: a non-interactive shell starts a background job (`make test &`)
+# with SIGINT ignored, a child inherits that, and the server would never see the Ctrl-C the tests send.
+_WITH_CTRL_C = (
+    "import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.argv[0] = 'webfetch-kit'; runpy.run_module('webfetch_kit.cli', run_name='__main__')"
+)
+
+
+def cli_with_ctrl_c(*args: str) -> list[str]:
+    import sys
+
+    return [sys.executable, "-u", "-c", _WITH_CTRL_C, *args]
+
 
 def test_fetch_offline_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fetch", "--offline", "https://docs.example.com/guide/caching"]) == 0
@@ -74,12 +88,11 @@ def test_serve_runs_the_emulator_for_any_http_client() -> None:
     import os
     import signal
     import subprocess
-    import sys
 
     import httpx
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "webfetch_kit.cli", "serve"],
+        cli_with_ctrl_c("serve"),
         stdout=subprocess.PIPE,
         text=True,
         env={k: v for k, v in os.environ.items() if k != "ANTHROPIC_API_KEY"},
@@ -122,13 +135,10 @@ def test_serve_runs_the_emulator_for_any_http_client() -> None:
 def test_serve_corpus_answers_by_host_header() -> None:
     import signal
     import subprocess
-    import sys
 
     import httpx
 
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "webfetch_kit.cli", "serve-corpus"], stdout=subprocess.PIPE, text=True
-    )
+    proc = subprocess.Popen(cli_with_ctrl_c("serve-corpus"), stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
         first = proc.stdout.readline()
