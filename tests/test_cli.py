@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 
 import pytest
 from anthropic.types import WebFetchToolResultBlock
@@ -23,6 +25,17 @@ def cli_with_ctrl_c(*args: str) -> list[str]:
     import sys
 
     return [sys.executable, "-u", "-c", _WITH_CTRL_C, *args]
+
+
+def stop_with_ctrl_c(proc: subprocess.Popen[str]) -> None:
+    """Ctrl-C, and the process must end by itself; killed all the same if it does not (then fails)."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    finally:
+        if proc.poll() is None:  # no server left running behind a failed test
+            proc.kill()
+            proc.wait()
 
 
 def test_fetch_offline_prints_a_summary(capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,7 +99,6 @@ def test_estimate_unknown_model_lists_known_ones(capsys: pytest.CaptureFixture[s
 @pytest.mark.timeout(60)
 def test_serve_runs_the_emulator_for_any_http_client() -> None:
     import os
-    import signal
     import subprocess
 
     import httpx
@@ -127,13 +139,11 @@ def test_serve_runs_the_emulator_for_any_http_client() -> None:
             httpx.post(f"{base}/v1/nothing", json={}, timeout=5).json()["error"]["type"] == "not_found_error"
         )
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        stop_with_ctrl_c(proc)
 
 
 @pytest.mark.timeout(60)
 def test_serve_corpus_answers_by_host_header() -> None:
-    import signal
     import subprocess
 
     import httpx
@@ -151,8 +161,7 @@ def test_serve_corpus_answers_by_host_header() -> None:
             == 404
         )
     finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=20)
+        stop_with_ctrl_c(proc)
 
 
 def test_estimate_with_urls_estimates_the_request_per_pass(capsys: pytest.CaptureFixture[str]) -> None:
