@@ -6,7 +6,6 @@ import asyncio
 import base64
 import gzip
 import logging
-import os
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from anthropic.types import WebFetchToolResultBlock
+from pool_support import let_workers_import_this_folder, start_every_worker
 
 from webfetch_kit.blocks import parse_content_block
 from webfetch_kit.clock import ManualClock
@@ -563,8 +563,7 @@ def test_a_tokenizer_failure_is_an_outcome(
     # Broken here (pages read inline are counted in this process) and in the pool's worker (pages it
     # reads are counted there): wherever this page is read, its count fails.
     monkeypatch.setattr(tokens, "_encode", broken)
-    here = str(Path(__file__).parent)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])))
+    let_workers_import_this_folder(monkeypatch)
     pool = ExtractionPool(1, warm=("webfetch_kit.net.reader", "broken_tokenizer"))
     small, large = site.url("lab.example.net/ok"), site.url("docs.example.com/guide/web-fetch")
     with caplog.at_level(logging.ERROR), pool.acquire():
@@ -750,12 +749,7 @@ def test_two_hostile_pdfs_do_not_starve_an_ordinary_page(site: CorpusSite) -> No
     # instead of waiting out its bound and coming back as its fallback.
     pool = ExtractionPool(2)
     with pool.acquire():
-        pool.start()
-        while True:
-            with pool._lock:
-                if all(slot.ready or slot.poll_ready() for slot in pool._slots):
-                    break
-            threading.Event().wait(0.01)
+        start_every_worker(pool)
         bomb, page = (
             site.url("lab.example.net/hostile/pdf-bomb"),
             site.url("docs.example.com/guide/web-fetch"),

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pool_jobs
 import pytest
+from pool_support import let_workers_import_this_folder, start_every_worker
 
 from webfetch_kit.errors import ConfigError
 from webfetch_kit.net.pool import ExtractionPool, PoolAnswer, WorkerError
-
-HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture
 def pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExtractionPool]:
     """A one-worker pool of this test's own, whose workers can import tests/net/pool_jobs.py."""
-    path = os.environ.get("PYTHONPATH")
-    monkeypatch.setenv("PYTHONPATH", str(HERE) + (os.pathsep + path if path else ""))
+    let_workers_import_this_folder(monkeypatch)
     workers = ExtractionPool(1, grace=0.2)
     with workers.acquire():
         yield workers
@@ -92,7 +89,7 @@ def test_no_free_worker_within_the_bound_means_the_job_never_ran(pool: Extractio
 def test_the_last_lease_stops_every_worker_and_the_next_job_starts_them_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("PYTHONPATH", str(HERE))
+    let_workers_import_this_folder(monkeypatch)
     pool = ExtractionPool(2)
     lease = pool.acquire()
     pool.start()
@@ -126,15 +123,10 @@ def test_bad_worker_counts_are_config_errors(workers: object) -> None:
 
 
 def test_heavy_jobs_leave_one_worker_for_the_light_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PYTHONPATH", str(HERE))
+    let_workers_import_this_folder(monkeypatch)
     pool = ExtractionPool(2, grace=0.2)
     with pool.acquire():
-        pool.start()
-        while True:  # both workers started: a free slot below is a warm one
-            with pool._lock:
-                if all(slot.ready or slot.poll_ready() for slot in pool._slots):
-                    break
-            threading.Event().wait(0.01)
+        start_every_worker(pool)  # both workers started: a free slot below is a warm one
         holding = threading.Thread(
             target=pool.run,
             args=(pool_jobs.forever, ()),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hostile_pdf import FIRST_PAGE_TEXT, hostile_pdf
+from pool_support import let_workers_import_this_folder
 
 from webfetch_kit import tokens
 from webfetch_kit.errors import ContentError, TokenizerError
@@ -146,8 +146,7 @@ def test_a_pdf_that_never_finishes_raises_with_the_pages_it_got(pool: Extraction
 @pytest.fixture
 def broken_worker_pool(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExtractionPool]:
     """A one-worker pool whose worker imported ``broken_tokenizer``: every count made there fails."""
-    here = str(Path(__file__).parent)
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [here, os.environ.get("PYTHONPATH")])))
+    let_workers_import_this_folder(monkeypatch)
     workers = ExtractionPool(1, warm=(*_WARM, "broken_tokenizer"))
     with workers.acquire():
         yield workers
