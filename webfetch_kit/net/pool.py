@@ -31,8 +31,9 @@ running and holding the GIL; only a process can be stopped. So HTML extraction a
   threaded process) talking over two pipes with :mod:`multiprocessing.connection`, killed with
   ``Popen.kill``.
 
-Measured on 2 cores (``bench/bench_pool.py``): a cold worker answers its first job after 0.8 s (a fresh
-interpreter importing trafilatura, lxml and pypdf); a job's round trip on a warm worker is 0.8 ms.
+Measured on 2 cores (``bench/bench_pool.py``): a cold worker answers its first job after 0.48-0.49 s (a
+fresh interpreter importing trafilatura, lxml and pypdf; up to 1.9 s on a busy machine); a job's round trip
+on a warm worker costs 0.30 ms more than the same work inline.
 ``bench/bench_fetch.py``: ``fetch_many`` of real pages (two public evaluation sets over loopback) at
 concurrency 8 reads 1.72-2.00x as many pages per second with two workers as with one.
 """

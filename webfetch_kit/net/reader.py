@@ -61,12 +61,12 @@ DEFAULT_PDF_TIMEOUT = 20.0
 INLINE_HTML_BYTES = 16 * 1024
 """HTML bodies up to this size are read inline while no pool worker is warm.
 
-Measured with ``bench/bench_pool.py`` on 2 cores (shared with another job): a cold worker's start-up
-(a fresh interpreter importing trafilatura, lxml and pypdf) to its first answer 0.8 s (1.9 s on a busier
-machine), a job's round trip on a warm worker 0.8 ms, the 25 corpus pages of ≤ 16 KB 8.6 ms/page inline
-against 12.1 ms/page through the pool: a cold start costs ~100 small pages, so a lone small fetch must not
-wait for it. The densest markup of this size (an element every 8 bytes, ~2,000 elements) reads inline in
-0.27 s, far inside the 5 s bound, so an inline read cannot overrun its bound by much; above this size
+Measured with ``bench/bench_pool.py`` on 2 cores: a cold worker's start-up (a fresh interpreter importing
+trafilatura, lxml and pypdf) to its first answer 0.48-0.49 s (1.9 s on a busy machine), a warm job's round
+trip 0.30 ms more than inline, the 25 corpus pages of ≤ 16 KB 6.1-6.8 ms/page inline against 8.2-9.6
+ms/page through the pool: a cold start costs 70-80 small pages, so a lone small fetch must not wait for
+it. The densest markup of this size (an element every 8 bytes, ~2,000 elements) reads inline in
+0.19-0.27 s, far inside the 5 s bound, so an inline read cannot overrun its bound by much; above this size
 markup can approach the element caps where trafilatura takes seconds, and only the pool can stop it.
 """
 
